@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "chinhquyen.jobs"
+    label = "jobs"
+    verbose_name = "Tác vụ nền"

@@ -1,0 +1,49 @@
+"""Root URL configuration. Each app owns its HTML URLs (``<app>/urls.py``) and its API
+(``<app>/api/urls.py``), mounted here; the public API lives under /api/v1/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from chinhquyen import health
+
+admin.site.site_header = "Quản trị hệ thống Chính Quyền"
+admin.site.site_title = "Quản trị Chính Quyền"
+admin.site.index_title = "Quản trị dữ liệu"
+
+api_v1 = [
+    path("", include("chinhquyen.core.api_urls")),
+    path("", include("chinhquyen.orgs.api.urls")),
+    path("", include("chinhquyen.accounts.api.urls")),
+    path("", include("chinhquyen.audit.api.urls")),
+    path("", include("chinhquyen.catalog.api.urls")),
+    path("", include("chinhquyen.signing.api.urls")),
+    path("", include("chinhquyen.payments.api.urls")),
+    path("", include("chinhquyen.dossiers.api.urls")),
+    path("", include("chinhquyen.documents.api.urls")),
+]
+
+urlpatterns = [
+    path("", include("chinhquyen.web.urls")),
+    path("", include("chinhquyen.accounts.idp_urls")),
+    path("tai-khoan/", include("allauth.urls")),
+    path("tai-khoan/", include("chinhquyen.accounts.urls")),
+    path("co-quan/", include("chinhquyen.orgs.urls")),
+    path("nhat-ky/", include("chinhquyen.audit.urls")),
+    path("thu-tuc/", include("chinhquyen.catalog.urls")),
+    path("ky-so/", include("chinhquyen.signing.urls")),
+    path("thanh-toan/", include("chinhquyen.payments.urls")),
+    path("ho-so/", include("chinhquyen.dossiers.urls")),
+    path("van-ban/", include("chinhquyen.documents.urls")),
+    path("thong-bao/", include("chinhquyen.notifications.urls")),
+    path("quan-tri/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler400 = "chinhquyen.web.views.bad_request"
+handler403 = "chinhquyen.web.views.permission_denied"
+handler404 = "chinhquyen.web.views.page_not_found"
+handler500 = "chinhquyen.web.views.server_error"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the platform needs, only when one is missing.
+# Fonts (Vietnamese-complete serif/sans for PDFs), Pango (WeasyPrint), poppler-utils (pdfsig,
+# pdftotext in tests), softhsm2 + opensc (PKCS#11 token tests), postgresql-client (pg_dump,
+# pgbench), chromium (browser tests), gettext.
+set -euo pipefail
+PACKAGES=(
+  fonts-liberation fonts-liberation2 fonts-noto-core fonts-dejavu-core
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+  poppler-utils softhsm2 opensc gettext postgresql-client
+)
+if [[ "${WITH_BROWSER:-0}" == "1" ]]; then PACKAGES+=(chromium); fi
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "Installing Debian packages: ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
