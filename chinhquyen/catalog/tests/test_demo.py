@@ -1,0 +1,69 @@
+"""The demo catalogue: real procedures, published, consistent, idempotent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from chinhquyen.catalog.demo import PROCEDURES, load_demo_catalog
+from chinhquyen.catalog.forms_schema import schema_problems
+from chinhquyen.catalog.models import Procedure, ProcedureVersion, VersionStatus
+from chinhquyen.catalog.selectors import procedure_search
+from chinhquyen.catalog.services import publish_problems, steps_total_hours
+from chinhquyen.orgs.demo import load_demo_organisations
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    orgs = load_demo_organisations()
+    return orgs, load_demo_catalog(orgs)
+
+
+def test_demo_catalogue_is_published_and_consistent(demo):
+    _orgs, versions = demo
+    assert len(PROCEDURES) >= 30
+    assert len({spec.code for spec in PROCEDURES}) == len(PROCEDURES)
+    assert Procedure.objects.count() == len(PROCEDURES)
+    assert set(versions) == {spec.code for spec in PROCEDURES}
+    levels = {v.procedure.level for v in versions.values()}
+    assert {"province", "commune"} <= levels
+    for code, version in versions.items():
+        assert version.status == VersionStatus.PUBLISHED, code
+        assert version.is_valid_on(), code
+        assert publish_problems(version) == [], code
+        assert steps_total_hours(version) <= version.statutory_hours(), code
+        assert version.steps.exists(), code
+        assert schema_problems(version.form_schema) == [], code
+
+
+def test_key_facts(demo):
+    orgs, versions = demo
+    lltp = versions["2.000488"]
+    assert (lltp.processing_time, lltp.processing_time_unit) == (Decimal(10), "working_days")
+    assert lltp.fees.order_by("order").first().amount == 200000
+    assert list(lltp.competent_organisations.all()) == [orgs["dept_justice"]]
+    enterprise = versions["2.001610"]
+    assert enterprise.processing_time == Decimal(3)
+    assert enterprise.fees.order_by("order").first().amount == 50000
+    assert list(enterprise.competent_organisations.all()) == [orgs["dept_finance"]]
+    birth = versions["1.001193"]
+    assert birth.competent_all_communes and birth.online_level == 4
+    steps = list(versions["1.013831"].steps.order_by("order"))
+    assert steps[0].responsible_unit == orgs["service_centre"]
+    assert any(s.is_external for s in steps)
+    assert next(iter(procedure_search(q="dang ky khai sinh"))).name == "Đăng ký khai sinh"
+    assert len(procedure_search(organisation=orgs["commune2"])) >= 15
+
+
+def test_loading_twice_changes_nothing(demo):
+    orgs, first = demo
+    counts = ProcedureVersion.objects.count()
+    second = load_demo_catalog(orgs)
+    assert ProcedureVersion.objects.count() == counts
+    assert {c: v.pk for c, v in first.items()} == {c: v.pk for c, v in second.items()}
+    # Without the dict, the loader builds (or finds) the demo organisations itself.
+    third = load_demo_catalog()
+    assert {c: v.pk for c, v in third.items()} == {c: v.pk for c, v in first.items()}
