@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+
+
+class SigningConfig(AppConfig):
+    name = "chinhquyen.signing"
+    label = "signing"
+    verbose_name = "Chữ ký số"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import fastpdf
+
+        fastpdf.install()
+
+        from .models import RemoteSigningRequest, SigningCredential, TrustRoot
+
+        if not auditlog.contains(SigningCredential):
+            auditlog.register(SigningCredential, exclude_fields=["created_at", "updated_at"])
+        if not auditlog.contains(TrustRoot):
+            auditlog.register(TrustRoot, exclude_fields=["created_at"])
+        if not auditlog.contains(RemoteSigningRequest):
+            # the documents themselves are not copied into the audit log
+            auditlog.register(
+                RemoteSigningRequest,
+                include_fields=["credential", "requested_by", "provider", "description", "status"],
+            )

@@ -1,0 +1,144 @@
+"""Fixtures for the signing tests: a session-wide test CA and key pairs (RSA-2048 keys are
+slow to generate), a temporary PKI directory per test, credentials and a sample document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+
+from chinhquyen.accounts.models import Role, User
+from chinhquyen.accounts.tests.factories import make_official
+from chinhquyen.core.pdf import document_header, render_pdf
+from chinhquyen.orgs.models import Organisation
+from chinhquyen.orgs.tests.factories import make_org
+from chinhquyen.signing import pki, services
+from chinhquyen.signing.keys import signer_cache
+from chinhquyen.signing.models import CredentialKind, SigningCredential
+
+
+@pytest.fixture(scope="session")
+def ca() -> pki.KeyPair:
+    return pki.make_ca("CA Chính Quyền kiểm thử")
+
+
+@pytest.fixture(scope="session")
+def person_pair(ca: pki.KeyPair) -> pki.KeyPair:
+    return pki.issue_certificate(ca, common_name="Nguyễn Văn An", email="an@example.vn")
+
+
+@pytest.fixture(scope="session")
+def org_pair(ca: pki.KeyPair) -> pki.KeyPair:
+    return pki.issue_certificate(ca, common_name="Sở Tư pháp", organisation="UBND tỉnh Ninh Bình")
+
+
+@pytest.fixture(scope="session")
+def tsa_pair(ca: pki.KeyPair) -> pki.KeyPair:
+    return pki.issue_certificate(ca, common_name="TSA kiểm thử", timestamping=True)
+
+
+@pytest.fixture(scope="session")
+def images() -> dict[str, bytes]:
+    return {
+        "signature": pki.signature_image_png("Nguyễn Văn An"),
+        "seal": pki.seal_image_png("Sở Tư pháp", "UBND tỉnh Ninh Bình"),
+    }
+
+
+@pytest.fixture(scope="session")
+def sample_pdf() -> bytes:
+    return render_pdf(
+        "pdf/sample_document.html",
+        {
+            "header": document_header(
+                issuer_parent="UBND tỉnh Ninh Bình",
+                issuer="Sở Tư pháp",
+                number_notation="15/QĐ-STP",
+                place="Ninh Bình",
+                issued_on=dt.date(2026, 1, 5),
+            ),
+            "summary": "Về việc cấp bản sao trích lục hộ tịch",
+            "paragraphs": ["Cấp bản sao trích lục khai sinh cho công dân Trần Thị Bình."],
+            "recipients": ["Như Điều 2", "Lưu: VT"],
+            "signer_authority": "KT. GIÁM ĐỐC",
+            "signer_title": "PHÓ GIÁM ĐỐC",
+            "signer_name": "Nguyễn Văn An",
+        },
+    )
+
+
+@pytest.fixture(autouse=True)
+def pki_root(settings, tmp_path: Path, ca: pki.KeyPair, tsa_pair: pki.KeyPair) -> Iterator[Path]:
+    """A fresh PKI directory holding the test CA as the "demo CA" (so it is trusted) and the
+    sandbox TSA key; no TSA configured, sandbox off, no key loaded."""
+    root = tmp_path / "pki"
+    passphrase = pki.demo_passphrase()
+    for folder, pair in (("ca", ca), ("tsa", tsa_pair)):
+        pki.write_private(
+            root / folder / f"{folder}.key.pem", pki.private_key_pem(pair.key, passphrase)
+        )
+        (root / folder / f"{folder}.cert.pem").write_text(pair.certificate_pem)
+    settings.SIGNING_PKI_DIR = root
+    settings.SIGNING_TSA_URL = ""
+    settings.SIGNING_SANDBOX = False
+    signer_cache.invalidate()
+    yield root
+    signer_cache.invalidate()
+
+
+def store_p12(root: Path, name: str, pair: pki.KeyPair, ca: pki.KeyPair) -> str:
+    relative = f"test/{name}.p12"
+    data = pki.pkcs12_bytes(pair, passphrase=pki.demo_passphrase(), chain=[ca.certificate])
+    pki.write_private(root / relative, data)
+    return relative
+
+
+def make_credential(
+    root: Path,
+    ca: pki.KeyPair,
+    pair: pki.KeyPair,
+    *,
+    owner: User | None = None,
+    organisation: Organisation | None = None,
+    kind: str = CredentialKind.PKCS12,
+    image: bytes = b"",
+    **fields: object,
+) -> SigningCredential:
+    name = f"{owner.username if owner else organisation.pk if organisation else 'x'}-{kind}"
+    credential = SigningCredential(
+        owner=owner,
+        organisation=organisation,
+        kind=kind,
+        label=f"Chứng thư {name}",
+        certificate_pem=pair.certificate_pem,
+        pkcs12_path=store_p12(root, name, pair, ca),
+        passphrase_env=pki.DEMO_PASSPHRASE_ENV,
+        **fields,
+    )
+    if image:
+        target = credential.seal_image if organisation else credential.signature_image
+        target.save(f"{name}.png", ContentFile(image), save=False)
+    return services.credential_save(actor=None, credential=credential)
+
+
+@pytest.fixture
+def org(db) -> Organisation:
+    return make_org("Sở Tư pháp")
+
+
+@pytest.fixture
+def official(org: Organisation) -> User:
+    return make_official(org, Role.LEADER, full_name="Nguyễn Văn An", totp=True)
+
+
+@pytest.fixture
+def personal(pki_root: Path, ca, person_pair, official, images) -> SigningCredential:
+    return make_credential(pki_root, ca, person_pair, owner=official, image=images["signature"])
+
+
+@pytest.fixture
+def seal(pki_root: Path, ca, org_pair, org, images) -> SigningCredential:
+    return make_credential(pki_root, ca, org_pair, organisation=org, image=images["seal"])

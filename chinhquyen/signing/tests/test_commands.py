@@ -1,0 +1,195 @@
+"""Management commands: sign_pdf, verify_pdf (--json, exit codes) and signing_setup_demo."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from PIL import Image
+
+from chinhquyen.accounts.models import Role
+from chinhquyen.accounts.tests.factories import make_official, make_user
+from chinhquyen.orgs.models import OrganisationKind
+from chinhquyen.orgs.tests.factories import make_org
+from chinhquyen.signing import services
+from chinhquyen.signing.demo import setup_demo_pki
+from chinhquyen.signing.models import CredentialKind, SigningCredential, TrustRoot
+
+
+def run_verify(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("verify_pdf", *args, stdout=out)
+    return int(exit_info.value.code or 0), out.getvalue()
+
+
+def test_sign_and_verify_commands(tmp_path, official, personal, seal, org, sample_pdf):
+    source = tmp_path / "in.pdf"
+    source.write_bytes(sample_pdf)
+    target = tmp_path / "out.pdf"
+    out = io.StringIO()
+    call_command(
+        "sign_pdf",
+        str(source),
+        str(target),
+        "--signer",
+        official.username,
+        "--reason",
+        "Phê duyệt",
+        stdout=out,
+    )
+    assert "Đã ký" in out.getvalue()
+
+    code, printed = run_verify(str(target), "--json")
+    assert code == 0
+    assert printed.count("\n") <= 1  # exactly one JSON object
+    body = json.loads(printed)
+    assert body["valid"] is True
+    assert body["reason"].startswith("Văn bản có chữ ký số hợp lệ")
+    assert body["signatures"][0]["signer"] == "Nguyễn Văn An"
+
+    sealed = tmp_path / "sealed.pdf"
+    call_command(
+        "sign_pdf",
+        str(target),
+        str(sealed),
+        "--signer",
+        official.username,
+        "--mode",
+        "organisation",
+        "--organisation",
+        org.agency_code,
+        stdout=io.StringIO(),
+    )
+    code, printed = run_verify(str(sealed))
+    assert code == 0 and printed.startswith("HỢP LỆ: ")
+
+    attached = tmp_path / "attached.pdf"
+    call_command(
+        "sign_pdf",
+        str(source),
+        str(attached),
+        "--signer",
+        official.username,
+        "--mode",
+        "attachment",
+        "--organisation",
+        org.agency_code,
+        "--number",
+        "15/QĐ-STP",
+        stdout=io.StringIO(),
+    )
+    assert run_verify(str(attached), "--json")[0] == 0
+
+
+def test_verify_command_reports_invalid_files(tmp_path, db, sample_pdf):
+    unsigned = tmp_path / "unsigned.pdf"
+    unsigned.write_bytes(sample_pdf)
+    code, printed = run_verify(str(unsigned), "--json")
+    assert code == 1
+    assert json.loads(printed) == {
+        "valid": False,
+        "reason": "Tệp không có chữ ký số.",
+        "signatures": [],
+    }
+    with pytest.raises(CommandError, match="Không đọc được tệp"):
+        call_command("verify_pdf", str(tmp_path / "missing.pdf"))
+
+
+def test_verify_command_trust_option(tmp_path, pki_root, official, sample_pdf):
+    from chinhquyen.signing import pki
+
+    from .conftest import make_credential
+
+    other_ca = pki.make_ca("CA ngoài")
+    credential = make_credential(
+        pki_root,
+        other_ca,
+        pki.issue_certificate(other_ca, common_name="Ngô Thị Dung"),
+        owner=official,
+    )
+    signed = tmp_path / "signed.pdf"
+    signed.write_bytes(services.sign_pdf(pdf=sample_pdf, credential=credential, mode="personal"))
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_text(other_ca.certificate_pem)
+    assert run_verify(str(signed), "--json")[0] == 1
+    assert run_verify(str(signed), "--json", "--trust", str(ca_file))[0] == 0
+
+
+def test_sign_command_errors(tmp_path, official, sample_pdf):
+    source = tmp_path / "in.pdf"
+    source.write_bytes(sample_pdf)
+    with pytest.raises(CommandError, match="Không có cán bộ"):
+        call_command("sign_pdf", str(source), str(tmp_path / "o.pdf"), "--signer", "khong-co")
+    with pytest.raises(CommandError, match="chưa có chứng thư"):
+        call_command(
+            "sign_pdf", str(source), str(tmp_path / "o.pdf"), "--signer", official.username
+        )
+    with pytest.raises(CommandError, match="--organisation"):
+        call_command(
+            "sign_pdf",
+            str(source),
+            str(tmp_path / "o.pdf"),
+            "--signer",
+            official.username,
+            "--mode",
+            "organisation",
+        )
+
+
+def test_setup_demo_pki_is_idempotent_and_signs(db, tmp_path, pki_root, sample_pdf):
+    for path in pki_root.rglob("*"):  # start from an empty PKI directory
+        if path.is_file():
+            path.unlink()
+    province = make_org("UBND tỉnh Ninh Bình", kind=OrganisationKind.PROVINCIAL_COMMITTEE)
+    department = make_org("Sở Tư pháp", parent=province)
+    office = make_org("Phòng Hành chính tư pháp", parent=department, kind=OrganisationKind.UNIT)
+    leader = make_official(office, Role.LEADER, full_name="Trần Văn Bình")
+    clerk = make_official(department, Role.CLERK, full_name="Lê Thị Cúc")
+    make_user(full_name="Công dân")  # citizens get nothing
+
+    out = io.StringIO()
+    call_command("signing_setup_demo", stdout=out)
+    assert "CA thử nghiệm: mới tạo" in out.getvalue()
+    assert (pki_root / "ca" / "ca.cert.pem").exists()
+    assert (pki_root / "tsa" / "tsa.cert.pem").exists()
+    assert TrustRoot.objects.filter(name="CA Chính Quyền thử nghiệm", enabled=True).count() == 1
+    personal = SigningCredential.objects.filter(kind=CredentialKind.PKCS12, owner__isnull=False)
+    assert {c.owner for c in personal} == {leader, clerk}
+    assert SigningCredential.objects.filter(kind=CredentialKind.REMOTE).count() == 2
+    # the unit signs with its department's seal
+    seals = SigningCredential.objects.filter(organisation__isnull=False)
+    assert [c.organisation for c in seals] == [department]
+    first_ids = sorted(SigningCredential.objects.values_list("pk", "fingerprint"))
+    assert (
+        oct((pki_root / "officials" / f"{leader.username}.p12").stat().st_mode & 0o777) == "0o600"
+    )
+
+    summary = setup_demo_pki()  # again: nothing new
+    assert (summary.ca_created, summary.personal_created, summary.organisation_created) == (
+        False,
+        [],
+        [],
+    )
+    assert sorted(SigningCredential.objects.values_list("pk", "fingerprint")) == first_ids
+
+    # images: blue transparent signature, red seal
+    credential = personal.get(owner=leader)
+    with Image.open(credential.signature_image) as image:
+        assert image.mode == "RGBA"
+        assert image.getpixel((0, 0))[3] == 0
+        blue = [p for p in image.get_flattened_data() if p[3] > 200]
+        assert blue and all(b > r for r, g, b, a in blue)
+    with Image.open(seals[0].seal_image) as image:
+        assert image.mode == "RGBA"
+        red = [p for p in image.get_flattened_data() if p[3] > 200]
+        assert red and all(r > b and r > g for r, g, b, a in red)
+
+    signed = services.sign_pdf(
+        pdf=sample_pdf, credential=credential, mode="personal", seal_credential=seals[0]
+    )
+    result = services.verify_pdf(signed)
+    assert result.valid, result.reason
+    assert result.signatures[0].issuer == "CA Chính Quyền thử nghiệm"

@@ -1,0 +1,135 @@
+"""HTML pages: verify a signed PDF (public), confirm a sandbox remote signature (the official),
+and the sandbox RFC 3161 timestamp endpoint."""
+
+from __future__ import annotations
+
+import logging
+
+from asn1crypto import tsp
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chinhquyen.core.api import DomainError
+
+from .forms import DecisionForm, VerifyForm
+from .models import RemoteRequestStatus, RemoteSigningRequest
+from .remote import SandboxProvider, may_confirm, sandbox_decide
+from .services import sandbox_enabled, sandbox_timestamper, verify_pdf
+
+logger = logging.getLogger(__name__)
+
+VERIFY_RATE = 30  # verifications per minute per address (HTML page)
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "") or "unknown")
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    key = f"signing:verify:{_client_ip(request)}:{timezone.now():%Y%m%d%H%M}"
+    if cache.add(key, 1, timeout=70):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        return False
+    return count > VERIFY_RATE
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Anyone (citizens first) uploads a PDF and reads the verdict in Vietnamese."""
+    result = None
+    status = 200
+    if request.method == "POST":
+        form = VerifyForm(request.POST, request.FILES)
+        if _rate_limited(request):
+            form.add_error(None, "Bạn kiểm tra quá nhiều tệp, vui lòng thử lại sau một phút.")
+            status = 429
+        elif form.is_valid():
+            result = verify_pdf(form.pdf_bytes)
+        else:
+            status = 400
+    else:
+        form = VerifyForm()
+    return render(request, "signing/verify.html", {"form": form, "result": result}, status=status)
+
+
+def _sandbox_request(request: HttpRequest, pk: int) -> RemoteSigningRequest:
+    if not sandbox_enabled():
+        raise Http404
+    remote = get_object_or_404(
+        RemoteSigningRequest.objects.select_related("credential", "requested_by"),
+        pk=pk,
+        provider=SandboxProvider.name,
+    )
+    if not may_confirm(request.user, remote):
+        raise PermissionDenied
+    return remote
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sandbox stand-in for the signing app on the official's phone."""
+    remote = _sandbox_request(request, pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            sandbox_decide(actor=request.user, request_id=remote.pk, approve=approve)
+        except DomainError as exc:
+            form.add_error(None, str(exc.detail))
+        else:
+            messages.success(
+                request, "Đã xác nhận ký số." if approve else "Đã từ chối yêu cầu ký số."
+            )
+            return HttpResponseRedirect(reverse("signing:confirm", args=[remote.pk]))
+    expired = remote.status == RemoteRequestStatus.PENDING and remote.expires_at < timezone.now()
+    return render(
+        request,
+        "signing/confirm.html",
+        {"remote": remote, "form": form, "expired": expired},
+        status=400 if form.errors else 200,
+    )
+
+
+@csrf_exempt
+@require_POST
+def sandbox_tsa(request: HttpRequest) -> HttpResponse:
+    """RFC 3161 over HTTP: application/timestamp-query in, application/timestamp-reply out."""
+    if not sandbox_enabled():
+        raise Http404
+    if request.content_type != "application/timestamp-query":
+        return HttpResponse(
+            "Cần gửi yêu cầu dạng application/timestamp-query.",
+            status=415,
+            content_type="text/plain; charset=utf-8",
+        )
+    try:
+        query = tsp.TimeStampReq.load(request.body)
+        query.native  # noqa: B018 (parse everything now, so a bad request fails here)
+    except (ValueError, TypeError):
+        return HttpResponse(
+            "Yêu cầu cấp dấu thời gian không hợp lệ.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    try:
+        timestamper = sandbox_timestamper()
+    except DomainError:
+        return HttpResponse(
+            "Chưa có chứng thư của dịch vụ cấp dấu thời gian thử nghiệm.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    reply = timestamper.request_tsa_response(query)  # type: ignore[attr-defined]
+    return HttpResponse(reply.dump(), content_type="application/timestamp-reply")
