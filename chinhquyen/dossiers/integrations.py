@@ -1,0 +1,317 @@
+"""Wiring of dossier events to notifications, payments and result signing.
+
+Importing this module registers the handlers (once; ``hooks.register`` ignores a second
+registration): ``DossiersConfig.ready()`` does ``from . import integrations``.
+
+- ``received``, ``supplement_requested``, ``result_ready``, ``apologised``, ``refused``: the
+  applicant gets an e-mail and an SMS (when the dossier has an address / phone number) from the
+  ``dossier.*`` notification templates; each (event, channel) is queued at most once
+  (dedupe keys ``dossier:<id>:<event>:<channel>``; a second supplement request or result gets
+  its own key through the pause / history event id).
+- a payment of payable type ``dossier`` paid → ``dossier_set_payment_status(paid)`` and the
+  ``dossier.payment_received`` notification.
+- ``result_attached`` → an electronic PDF result not yet signed is sealed with the competent
+  organisation's active credential (``sign_result_pdf``) when it has one.
+
+Handlers run after the dossier's transaction commits (the hooks use ``on_commit``); each
+``notify`` call writes its outbox row in its own transaction and delivers after commit.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from chinhquyen.core.api import DomainError
+from chinhquyen.core.pdf import find_signature_box
+from chinhquyen.notifications.services import notify
+from chinhquyen.payments.hooks import on_payment_paid
+from chinhquyen.payments.models import Payment
+
+from . import hooks, services
+from .models import Dossier, DossierResult, PaymentStatus
+from .pdf import appointment_text, lookup_url, money_text
+
+logger = logging.getLogger(__name__)
+
+PAYABLE_TYPE = "dossier"
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+def _load(dossier_id: int) -> Dossier | None:
+    return (
+        Dossier.objects.select_related(
+            "receiving_organisation", "competent_organisation", "applicant"
+        )
+        .filter(pk=dossier_id)
+        .first()
+    )
+
+
+def _base_context(dossier: Dossier) -> dict[str, Any]:
+    return {
+        "code": dossier.code,
+        "applicant_name": dossier.applicant_name,
+        "procedure_name": dossier.procedure_name,
+        "lookup_url": lookup_url(dossier),
+        "pin": "",
+    }
+
+
+def notify_applicant(
+    dossier: Dossier, *, template: str, context: Mapping[str, Any], key: str
+) -> list[Any]:
+    """Queue ``template`` to the applicant by e-mail and SMS (each when the dossier has the
+    address); dedupe key ``dossier:<id>:<key>:<channel>``. Returns the outbox rows."""
+    queued: list[Any] = []
+    recipients = (("email", dossier.applicant_email), ("sms", dossier.applicant_phone))
+    for channel, recipient in recipients:
+        if not recipient:
+            continue
+        try:
+            row = notify(
+                channel=channel,
+                recipient=recipient,
+                template=template,
+                context={**_base_context(dossier), **context},
+                user=dossier.applicant,
+                dedupe_key=f"dossier:{dossier.pk}:{key}:{channel}",
+            )
+        except DomainError:
+            # a bad address typed at the counter must not stop the other channel
+            logger.warning(
+                "dossiers.notify_failed",
+                extra={"dossier_id": dossier.pk, "template": template, "channel": channel},
+                exc_info=True,
+            )
+            continue
+        if row is not None:
+            queued.append(row)
+    return queued
+
+
+def on_received(event: hooks.HookEvent) -> None:
+    dossier = _load(event.dossier_id)
+    if dossier is None:
+        return
+    notify_applicant(
+        dossier,
+        template="dossier.received",
+        context={
+            "appointment": appointment_text(dossier.appointment_at),
+            "pin": event.payload.get("pin") or "",
+            "organisation": dossier.receiving_organisation.name,
+        },
+        key="received",
+    )
+
+
+def _sentence(value: object) -> str:
+    """A reason without its final full stop (the templates add one)."""
+    return str(value or "").strip().rstrip(".").rstrip()
+
+
+def _contact(dossier: Dossier) -> str:
+    org = dossier.receiving_organisation
+    return ", ".join(p for p in (org.name, org.address, org.phone) if p)
+
+
+def on_supplement_requested(event: hooks.HookEvent) -> None:
+    dossier = _load(event.dossier_id)
+    if dossier is None:
+        return
+    papers = [p.get("name", "") for p in event.payload.get("requested_papers") or []]
+    reason = _sentence(event.payload.get("reason"))
+    if papers:
+        reason = f"{reason} ({'; '.join(p for p in papers if p)})"
+    notify_applicant(
+        dossier,
+        template="dossier.supplement_requested",
+        context={"reason": reason, "contact": _contact(dossier)},
+        key=f"supplement_requested:{event.payload.get('pause_id') or event.event_id}",
+    )
+
+
+def on_result_ready(event: hooks.HookEvent) -> None:
+    dossier = _load(event.dossier_id)
+    if dossier is None:
+        return
+    org = dossier.receiving_organisation
+    notify_applicant(
+        dossier,
+        template="dossier.result_ready",
+        context={"place": ", ".join(p for p in (org.name, org.address) if p)},
+        key=f"result_ready:{event.event_id}",
+    )
+
+
+def on_apologised(event: hooks.HookEvent) -> None:
+    dossier = _load(event.dossier_id)
+    if dossier is None:
+        return
+    notify_applicant(
+        dossier,
+        template="dossier.late_apology",
+        context={
+            "appointment": appointment_text(dossier.appointment_at),
+            "new_appointment": appointment_text(dossier.new_appointment_at),
+            "reason": _sentence(event.payload.get("reason")),
+            "organisation": dossier.competent_organisation.name,
+        },
+        key="apologised",
+    )
+
+
+def on_refused(event: hooks.HookEvent) -> None:
+    dossier = _load(event.dossier_id)
+    if dossier is None:
+        return
+    notify_applicant(
+        dossier,
+        template="dossier.refused",
+        context={"reason": _sentence(event.payload.get("reason"))},
+        key="refused",
+    )
+
+
+# --- Payments -------------------------------------------------------------------------------
+
+
+@on_payment_paid(PAYABLE_TYPE)
+def on_dossier_fee_paid(payment: Payment) -> None:
+    """A dossier's fee was paid: record it on the dossier and tell the applicant (idempotent:
+    a dossier already marked paid is left alone)."""
+    try:
+        dossier_id = int(payment.payable_id)
+    except (TypeError, ValueError):
+        logger.warning("dossiers.payment_bad_payable_id", extra={"payment": payment.reference})
+        return
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().filter(pk=dossier_id).first()
+        if dossier is None or dossier.payment_status == PaymentStatus.PAID:
+            return
+        dossier = services.dossier_set_payment_status(
+            actor=None,
+            dossier=dossier,
+            status=PaymentStatus.PAID,
+            reference=payment.reference,
+        )
+        notify_applicant(
+            dossier,
+            template="dossier.payment_received",
+            context={
+                "amount": money_text(payment.amount),
+                "paid_at": appointment_text(payment.paid_at),
+            },
+            key=f"payment_received:{payment.pk}",
+        )
+
+
+# --- Signed results -------------------------------------------------------------------------
+
+
+def sign_result_pdf(dossier: Dossier, pdf_bytes: bytes, *, result_code: str = "") -> bytes:
+    """Sign a result PDF with the competent organisation's active credential (ND 45/2020: an
+    electronic result signed by the competent agency).
+
+    Organisation mode (the seal image over the signature placeholder or the last visible
+    signature) when the PDF has one; otherwise the organisation's attachment stamp (top right
+    of page 1, no image) carrying the result code. Raises ``DomainError`` when the
+    organisation has no active credential or the signature cannot be made.
+    """
+    from chinhquyen.signing.services import active_credential_for_organisation, sign_pdf
+
+    credential = active_credential_for_organisation(dossier.competent_organisation)
+    reason = f"Kết quả giải quyết hồ sơ {dossier.code}"
+    location = dossier.competent_organisation.name
+    if _has_signature_anchor(pdf_bytes) and credential.seal_image:
+        return sign_pdf(
+            pdf=pdf_bytes,
+            credential=credential,
+            mode="organisation",
+            reason=reason,
+            location=location,
+        )
+    return sign_pdf(
+        pdf=pdf_bytes,
+        credential=credential,
+        mode="attachment",
+        reason=reason,
+        location=location,
+        number_notation=result_code or dossier.code,
+    )
+
+
+def _has_signature_anchor(pdf_bytes: bytes) -> bool:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    if find_signature_box(pdf_bytes, "signer") is not None:
+        return True
+    try:
+        return bool(PdfFileReader(io.BytesIO(pdf_bytes), strict=False).embedded_signatures)
+    except Exception:
+        return False
+
+
+def on_result_attached(event: hooks.HookEvent) -> None:
+    """Seal a newly attached electronic PDF result when the competent organisation has an
+    active credential (otherwise it stays unsigned, to be signed by an official)."""
+    result_id = event.payload.get("result_id")
+    if not isinstance(result_id, int):
+        return
+    result = (
+        DossierResult.objects.select_related("dossier__competent_organisation")
+        .filter(pk=result_id)
+        .first()
+    )
+    if result is None or result.signed or not result.file or result.is_cancelled:
+        return
+    if result.content_type != "application/pdf" and not result.file.name.endswith(".pdf"):
+        return
+    from chinhquyen.signing.models import CredentialKind, SigningCredential
+
+    dossier = result.dossier
+    has_credential = (
+        SigningCredential.objects.filter(
+            organisation=dossier.competent_organisation, is_active=True
+        )
+        .exclude(kind=CredentialKind.REMOTE)
+        .exists()
+    )
+    if not has_credential:
+        return
+    with result.file.open("rb") as handle:
+        original = handle.read()
+    signed = sign_result_pdf(dossier, original, result_code=result.code)
+    services.dossier_result_set_signed(
+        actor=None,
+        result=result,
+        signed_file=ContentFile(signed, name=result.original_name or "ket-qua.pdf"),
+    )
+
+
+HANDLERS: dict[str, hooks.Callback] = {
+    "received": on_received,
+    "supplement_requested": on_supplement_requested,
+    "result_ready": on_result_ready,
+    "apologised": on_apologised,
+    "refused": on_refused,
+    "result_attached": on_result_attached,
+}
+
+
+def register() -> None:
+    """Register the handlers (idempotent; done on import)."""
+    for name, handler in HANDLERS.items():
+        hooks.register(name, handler)
+    on_payment_paid(PAYABLE_TYPE)(on_dossier_fee_paid)
+
+
+register()

@@ -1,0 +1,885 @@
+"""One-stop shop pages, mounted at /ho-so/: the public status lookup, the applicant's dossiers
+(online submission, supplement, withdraw, results, rating) and the officials' work (inbox,
+dossier page with the workflow actions, bulk hand-over, tracking register export).
+
+Views only parse, call a selector or a service and render. A dossier outside the user's scope
+answers 404 (never 403), so that its existence does not leak.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chinhquyen.accounts.models import Position, Role, User
+from chinhquyen.accounts.permissions import is_applicant, is_official
+from chinhquyen.catalog import selectors as catalog_selectors
+from chinhquyen.catalog.forms_schema import SchemaForm, describe_data
+from chinhquyen.catalog.models import OnlineLevel
+from chinhquyen.core.api import DomainError
+
+from . import routing, selectors, services, workflow
+from .forms import (
+    ActionForm,
+    ApplicantForm,
+    BulkTransferForm,
+    CounterIntakeForm,
+    CounterProcedureForm,
+    InboxFilterForm,
+    LookupForm,
+    MultipleFileField,
+    PaperCountForm,
+    RatingForm,
+    RegisterExportForm,
+    SubmitMetaForm,
+    SupplementAnswerForm,
+    WithdrawForm,
+)
+from .models import (
+    Dossier,
+    DossierAttachment,
+    DossierResult,
+    DossierStatus,
+)
+from .workflow import Action, action_label, status_label
+
+LOOKUP_LIMIT = 20  # attempts per address per window
+LOOKUP_WINDOW = 60  # seconds
+LOOKUP_SESSION_KEY = "dossiers_lookup_codes"
+NEW_PIN_SESSION_KEY = "dossiers_new_pins"
+RECEIPT_PIN_SESSION_KEY = "dossiers_receipt_pins"
+PDF_MIME = "application/pdf"
+NOT_FOUND_MESSAGE = (
+    "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu đã nhập. Vui lòng kiểm tra lại giấy "
+    "tiếp nhận hồ sơ."
+)
+INBOX_PAGE_SIZE = 50
+_EVENT_LABELS = {
+    "receive": "Tiếp nhận hồ sơ",
+    "received": "Tiếp nhận hồ sơ",
+    "submit": "Nộp hồ sơ trực tuyến",
+    "attach_file": "Đính kèm tệp",
+    "reset_pin": "Cấp lại mã tra cứu",
+    "payment": "Cập nhật thanh toán",
+    "result_signed": "Ký số kết quả",
+}
+OFFICER_ACTIONS_HIDDEN = {Action.RATE}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def _error_messages(exc: Exception) -> list[str]:
+    """Vietnamese messages of a service error (DomainError or ValidationError)."""
+    if isinstance(exc, DomainError):
+        return [str(exc.detail)]
+    if isinstance(exc, ValidationError):
+        return [str(m) for m in exc.messages]
+    return ["Yêu cầu không thực hiện được."]
+
+
+def _download(row: DossierAttachment | DossierResult) -> HttpResponseBase:
+    if not row.file:
+        raise Http404("Không có tệp.")
+    try:
+        handle = row.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Tệp không còn trên hệ thống.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=row.original_name or "tep-dinh-kem",
+        content_type=row.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _official_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not is_official(request.user):
+            raise PermissionDenied("Chỉ cán bộ, công chức được sử dụng chức năng này.")
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _applicant_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not is_applicant(request.user):
+            raise PermissionDenied(
+                "Chỉ công dân, tổ chức, doanh nghiệp được sử dụng chức năng này."
+            )
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+# --------------------------------------------------------------------------------------------
+# Public lookup
+# --------------------------------------------------------------------------------------------
+
+
+def _lookup_allowed(request: HttpRequest) -> bool:
+    """At most ``LOOKUP_LIMIT`` attempts per address per minute (fixed window in the cache)."""
+    key = f"dossiers:lookup:{_client_ip(request)}"
+    if cache.add(key, 1, LOOKUP_WINDOW):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, LOOKUP_WINDOW)
+        return True
+    return count <= LOOKUP_LIMIT
+
+
+def _remember_lookup(request: HttpRequest, code: str) -> None:
+    codes = [c for c in request.session.get(LOOKUP_SESSION_KEY, []) if c != code]
+    request.session[LOOKUP_SESSION_KEY] = [*codes, code][-5:]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Tra cứu hồ sơ: code + PIN (``?ma=`` prefills the code: the receipt's QR code)."""
+    context: dict[str, Any] = {"result": None, "not_found": False}
+    if request.method == "POST":
+        if not _lookup_allowed(request):
+            return render(request, "dossiers/lookup_throttled.html", status=429)
+        form = LookupForm(request.POST)
+        if form.is_valid():
+            code, pin = form.cleaned_data["code"], form.cleaned_data["pin"]
+            view = selectors.dossier_public_lookup(code, pin)
+            if view is None:
+                context["not_found"] = True
+            else:
+                dossier = Dossier.objects.select_related("competent_organisation").get(
+                    code=view.code
+                )
+                _remember_lookup(request, view.code)
+                context.update(
+                    result=view,
+                    dossier=dossier,
+                    clock=selectors.dossier_clock(dossier),
+                    results=[
+                        r
+                        for r in dossier.results.order_by("number")
+                        if r.file and r.cancelled_at is None
+                    ]
+                    if view.result_ready
+                    else [],
+                )
+                form = LookupForm(initial={"code": view.code})
+    else:
+        form = LookupForm(initial={"code": (request.GET.get("ma") or "")[:64]})
+    context["form"] = form
+    status = 404 if context["not_found"] else 200
+    return render(request, "dossiers/lookup.html", context, status=status)
+
+
+@require_GET
+def lookup_result(request: HttpRequest, code: str, result_id: int) -> HttpResponseBase:
+    """A result file of a dossier looked up with its PIN in this session."""
+    if code not in request.session.get(LOOKUP_SESSION_KEY, []):
+        raise Http404("Vui lòng tra cứu hồ sơ bằng mã hồ sơ và mã tra cứu trước.")
+    row = (
+        DossierResult.objects.filter(
+            pk=result_id,
+            dossier__code=code,
+            dossier__status__in=[DossierStatus.RESULT_READY, DossierStatus.RETURNED],
+            cancelled_at__isnull=True,
+        )
+        .exclude(file="")
+        .first()
+    )
+    if row is None:
+        raise Http404("Không có kết quả này.")
+    return _download(row)
+
+
+# --------------------------------------------------------------------------------------------
+# Applicants
+# --------------------------------------------------------------------------------------------
+
+
+@require_GET
+@_applicant_required
+def my_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    rows = []
+    for dossier in selectors.dossiers_of_applicant(request.user)[:200]:
+        text, overdue = selectors.list_clock_text(dossier, now=now)
+        rows.append({"dossier": dossier, "clock_text": text, "overdue": overdue})
+    return render(request, "dossiers/my_list.html", {"rows": rows})
+
+
+def _timeline(dossier: Dossier) -> list[dict[str, Any]]:
+    out = []
+    for event in dossier.events.all():
+        changed = event.to_status and event.to_status != event.from_status
+        out.append(
+            {
+                "event": event,
+                "label": _EVENT_LABELS.get(event.action) or action_label(event.action),
+                "status_label": status_label(event.to_status) if changed else "",
+            }
+        )
+    return out
+
+
+def _my_dossier(request: HttpRequest, pk: int) -> Dossier:
+    dossier = selectors.dossier_for_user(request.user, pk)
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    return dossier
+
+
+def _my_detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> dict[str, Any]:
+    actions = selectors.actions_for(request.user, dossier)
+    kinds = selectors.applicant_visible_attachment_kinds()
+    open_pause = next((p for p in dossier.pauses.all() if p.ended_at is None), None)
+    return {
+        "dossier": dossier,
+        "clock": selectors.dossier_clock(dossier),
+        "events": _timeline(dossier),
+        "attachments": [a for a in dossier.attachments.all() if a.kind in kinds],
+        "results": [r for r in dossier.results.all() if r.file]
+        if dossier.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED)
+        else [],
+        "answers": describe_data(dossier.procedure_version.form_schema, dossier.form_data),
+        "open_pause": open_pause,
+        "can_supplement": Action.SUPPLEMENT_ANSWER in actions,
+        "can_withdraw": Action.WITHDRAW in actions,
+        "can_rate": Action.RATE in actions,
+        "supplement_form": forms.get("supplement_form") or SupplementAnswerForm(),
+        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
+        "rating_form": forms.get("rating_form") or RatingForm(),
+        "rating": getattr(dossier, "rating", None),
+        "new_pin": forms.get("new_pin"),
+    }
+
+
+@require_GET
+@_applicant_required
+def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _my_dossier(request, pk)
+    pins = request.session.get(NEW_PIN_SESSION_KEY, {})
+    new_pin = pins.pop(str(dossier.pk), None)
+    if new_pin is not None:
+        request.session[NEW_PIN_SESSION_KEY] = pins
+    context = _my_detail_context(request, dossier, new_pin=new_pin)
+    return render(request, "dossiers/my_detail.html", context)
+
+
+def _my_post(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[Any],
+    form_key: str,
+    perform: Callable[[Dossier, Any], None],
+    success: str,
+) -> HttpResponse:
+    dossier = _my_dossier(request, pk)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            perform(dossier, form)
+        except (DomainError, ValidationError) as exc:
+            for message in _error_messages(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, success)
+            return redirect("dossiers:my_detail", pk=dossier.pk)
+    context = _my_detail_context(request, dossier, **{form_key: form})
+    return render(request, "dossiers/my_detail.html", context, status=400)
+
+
+@require_POST
+@_applicant_required
+def my_supplement(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(dossier: Dossier, form: SupplementAnswerForm) -> None:
+        services.dossier_supplement_answer(
+            actor=request.user,  # type: ignore[arg-type]
+            dossier=dossier,
+            uploads=[services.Upload(file=f) for f in form.cleaned_data["tep"]],
+            note=form.cleaned_data["note"],
+        )
+
+    return _my_post(
+        request,
+        pk,
+        SupplementAnswerForm,
+        "supplement_form",
+        perform,
+        "Đã nộp bổ sung hồ sơ. Thời hạn giải quyết được tính tiếp.",
+    )
+
+
+@require_POST
+@_applicant_required
+def my_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(dossier: Dossier, form: WithdrawForm) -> None:
+        services.dossier_withdraw(
+            actor=request.user,  # type: ignore[arg-type]
+            dossier=dossier,
+            reason=form.cleaned_data["reason"],
+        )
+
+    return _my_post(
+        request, pk, WithdrawForm, "withdraw_form", perform, "Đã rút hồ sơ, hồ sơ dừng giải quyết."
+    )
+
+
+@require_POST
+@_applicant_required
+def my_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(dossier: Dossier, form: RatingForm) -> None:
+        services.dossier_rate(
+            actor=request.user,  # type: ignore[arg-type]
+            dossier=dossier,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        )
+
+    return _my_post(
+        request, pk, RatingForm, "rating_form", perform, "Cảm ơn bạn đã đánh giá mức độ hài lòng."
+    )
+
+
+@require_GET
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
+    """A dossier file (applicants: their papers and supplements; officials in scope)."""
+    row = selectors.attachment_for_user(request.user, pk, attachment_id)
+    if row is None:
+        raise Http404("Không có tệp này.")
+    return _download(row)
+
+
+@require_GET
+@login_required
+def result_download(request: HttpRequest, pk: int, result_id: int) -> HttpResponseBase:
+    """A result file (applicants once the result is ready; officials in scope)."""
+    row = selectors.result_for_user(request.user, pk, result_id)
+    if row is None:
+        raise Http404("Không có kết quả này.")
+    return _download(row)
+
+
+# --- online submission ----------------------------------------------------------------------
+
+
+def _paper_field(paper_id: int) -> str:
+    return f"giay_to_{paper_id}"
+
+
+def _applicant_initial(user: User) -> dict[str, str]:
+    return {
+        "name": user.full_name or user.get_full_name() or user.get_username(),
+        "id_number": user.citizen_id or user.tax_code,
+        "address": user.address,
+        "phone": user.phone,
+        "email": user.email,
+        "organisation": user.organisation_name,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_applicant_required
+def submit(request: HttpRequest, code: str) -> HttpResponse:
+    """Nộp hồ sơ trực tuyến: the procedure's form, the papers, the applicant's details."""
+    version = catalog_selectors.procedure_detail(code)
+    if version is None:
+        raise Http404("Không có thủ tục này hoặc thủ tục không còn áp dụng.")
+    if version.online_level not in (OnlineLevel.PARTIAL, OnlineLevel.FULL):
+        return render(request, "dossiers/submit_unavailable.html", {"version": version})
+    user = request.user
+    assert isinstance(user, User)
+    papers = list(version.papers.order_by("order", "pk"))
+    competent_all = catalog_selectors.competent_organisations(version)
+    competent_choices = competent_all if competent_all.count() != 1 else None
+    errors: list[str] = []
+    paper_errors: dict[int, list[str]] = {}
+    if request.method == "POST":
+        schema_form = SchemaForm(version.form_schema, data=request.POST)
+        applicant_form = ApplicantForm(request.POST, prefix="nguoi_nop")
+        meta_form = SubmitMetaForm(request.POST, competent_choices=competent_choices)
+        uploads: list[services.Upload] = []
+        for paper in papers:
+            field = MultipleFileField(required=paper.required)
+            try:
+                files = field.clean(request.FILES.getlist(_paper_field(paper.pk)))
+            except ValidationError as exc:
+                paper_errors[paper.pk] = (
+                    ["Vui lòng đính kèm giấy tờ này."] if paper.required else exc.messages
+                )
+                continue
+            uploads.extend(services.Upload(file=f, paper_id=paper.pk) for f in files)
+        valid = schema_form.is_valid() & applicant_form.is_valid() & meta_form.is_valid()
+        if valid and not paper_errors:
+            try:
+                result = services.dossier_submit_online(
+                    actor=user,
+                    procedure=version,
+                    form_data=schema_form.cleaned_data,
+                    uploads=uploads,
+                    competent_organisation=meta_form.cleaned_data.get("competent"),
+                    applicant_details=applicant_form.details(),
+                    idempotency_key=meta_form.cleaned_data["idempotency_key"],
+                )
+            except (DomainError, ValidationError) as exc:
+                errors = _error_messages(exc)
+                if isinstance(exc, DomainError) and exc.error_code == "idempotency_conflict":
+                    errors = [
+                        "Biểu mẫu này đã được dùng để nộp một hồ sơ khác. Vui lòng kiểm tra "
+                        "lại thông tin và bấm «Nộp hồ sơ» một lần nữa để nộp hồ sơ mới."
+                    ]
+                    fresh = request.POST.copy()
+                    fresh["idempotency_key"] = secrets.token_hex(16)
+                    meta_form.data = fresh
+            else:
+                if result.created and result.pin:
+                    pins = request.session.get(NEW_PIN_SESSION_KEY, {})
+                    pins[str(result.dossier.pk)] = result.pin
+                    request.session[NEW_PIN_SESSION_KEY] = pins
+                    messages.success(request, "Đã nộp hồ sơ trực tuyến thành công.")
+                else:
+                    messages.info(request, "Hồ sơ này đã được ghi nhận trước đó.")
+                return redirect("dossiers:my_detail", pk=result.dossier.pk)
+        status = 400
+    else:
+        schema_form = SchemaForm(version.form_schema)
+        applicant_form = ApplicantForm(initial=_applicant_initial(user), prefix="nguoi_nop")
+        meta_form = SubmitMetaForm(
+            initial={"idempotency_key": secrets.token_hex(16)},
+            competent_choices=competent_choices,
+        )
+        status = 200
+    context = {
+        "version": version,
+        "procedure": version.procedure,
+        "schema_form": schema_form if version.form_schema else None,
+        "applicant_form": applicant_form,
+        "meta_form": meta_form,
+        "papers": [
+            {"paper": p, "field": _paper_field(p.pk), "errors": paper_errors.get(p.pk, [])}
+            for p in papers
+        ],
+        "errors": errors,
+    }
+    return render(request, "dossiers/submit.html", context, status=status)
+
+
+# --------------------------------------------------------------------------------------------
+# Officials
+# --------------------------------------------------------------------------------------------
+
+
+@require_GET
+@_official_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    form = InboxFilterForm(request.GET or None)
+    kwargs: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        kwargs = form.selector_kwargs()
+    after = selectors.decode_cursor(request.GET.get("sau", "")) if request.GET.get("sau") else None
+    now = timezone.now()
+    page = selectors.dossiers_for_inbox(
+        request.user, limit=INBOX_PAGE_SIZE, after=after, now=now, **kwargs
+    )
+    rows = []
+    for dossier in page.items:
+        text, overdue = selectors.list_clock_text(dossier, now=now)
+        rows.append({"dossier": dossier, "clock_text": text, "overdue": overdue})
+    query = request.GET.copy()
+    query.pop("sau", None)
+    next_query = None
+    if page.next_cursor is not None:
+        query["sau"] = selectors.encode_cursor(page.next_cursor) or ""
+        next_query = query.urlencode()
+    counts = [
+        {"status": value, "label": label, "count": page.counts.get(value, 0)}
+        for value, label in DossierStatus.choices
+    ]
+    return render(
+        request,
+        "dossiers/inbox.html",
+        {
+            "form": form,
+            "rows": rows,
+            "counts": counts,
+            "overdue_count": page.counts.get("overdue", 0),
+            "next_query": next_query,
+            "is_desk": bool(routing.desk_organisations(request.user)),
+        },
+    )
+
+
+def _officer_dossier(request: HttpRequest, pk: int) -> Dossier:
+    dossier = selectors.dossier_for_user(request.user, pk)
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    return dossier
+
+
+def _assignees(dossier: Dossier) -> list[User]:
+    unit = dossier.current_unit
+    if unit is None:
+        return []
+    ids = (
+        Position.objects.active()
+        .filter(unit__path__startswith=unit.path)
+        .exclude(role__in=[Role.API_CLIENT, Role.IT_ADMIN])
+        .values_list("user_id", flat=True)
+    )
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "pk"))
+
+
+def _action_forms(
+    request: HttpRequest, dossier: Dossier, bound: ActionForm | None = None
+) -> list[dict[str, Any]]:
+    out = []
+    assignees: list[User] | None = None
+    for action in selectors.actions_for(request.user, dossier):
+        if action in OFFICER_ACTIONS_HIDDEN:
+            continue
+        if bound is not None and bound.action == action:
+            form = bound
+        else:
+            if action == Action.ASSIGN and assignees is None:
+                assignees = _assignees(dossier)
+            form = ActionForm(action=action, dossier=dossier, assignees=assignees)
+        out.append(
+            {
+                "action": action,
+                "label": action_label(action),
+                "form": form,
+                "multipart": action in (Action.ATTACH_RESULT, Action.SUPPLEMENT_ANSWER),
+                "danger": action in (Action.REFUSE, Action.STOP, Action.WITHDRAW),
+            }
+        )
+    return out
+
+
+def _detail_context(
+    request: HttpRequest, dossier: Dossier, bound: ActionForm | None = None
+) -> dict[str, Any]:
+    return {
+        "dossier": dossier,
+        "clock": selectors.dossier_clock(dossier),
+        "sheet": selectors.control_sheet(dossier),
+        "events": _timeline(dossier),
+        "attachments": list(dossier.attachments.all()),
+        "results": list(dossier.results.all()),
+        "pauses": list(dossier.pauses.all()),
+        "answers": describe_data(dossier.procedure_version.form_schema, dossier.form_data),
+        "action_forms": _action_forms(request, dossier, bound),
+    }
+
+
+@require_GET
+@_official_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _officer_dossier(request, pk)
+    context = _detail_context(request, dossier)
+    pins = request.session.get(NEW_PIN_SESSION_KEY, {})
+    context["new_pin"] = pins.pop(str(dossier.pk), None)
+    if context["new_pin"] is not None:
+        request.session[NEW_PIN_SESSION_KEY] = pins
+    context["can_print_receipt"] = workflow.is_desk(request.user, dossier)
+    context["receipt_has_pin"] = str(dossier.pk) in request.session.get(RECEIPT_PIN_SESSION_KEY, {})
+    return render(request, "dossiers/detail.html", context)
+
+
+@require_GET
+@_official_required
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF). The PIN is printed on the first print
+    right after intake only (it is not stored in clear)."""
+    from . import pdf
+
+    dossier = _officer_dossier(request, pk)
+    if not workflow.is_desk(request.user, dossier):
+        raise PermissionDenied("Chỉ bộ phận một cửa in giấy tiếp nhận hồ sơ.")
+    pins = request.session.get(RECEIPT_PIN_SESSION_KEY, {})
+    pin = pins.pop(str(dossier.pk), None)
+    content = pdf.receipt_pdf(dossier, pin=pin)
+    if pin is not None:
+        request.session[RECEIPT_PIN_SESSION_KEY] = pins
+    response = HttpResponse(content, content_type=PDF_MIME)
+    response["Content-Disposition"] = f'attachment; filename="giay-tiep-nhan-{dossier.code}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@_official_required
+def action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Perform one workflow action from its small form on the dossier page."""
+    dossier = _officer_dossier(request, pk)
+    if action not in Action.values or action in OFFICER_ACTIONS_HIDDEN:
+        raise Http404("Thao tác không tồn tại.")
+    assignees = _assignees(dossier) if action == Action.ASSIGN else None
+    form = ActionForm(
+        request.POST, request.FILES, action=action, dossier=dossier, assignees=assignees
+    )
+    if form.is_valid():
+        try:
+            services.dossier_transition(
+                actor=request.user,  # type: ignore[arg-type]
+                dossier=dossier,
+                action=action,
+                **form.service_params(),
+            )
+        except (DomainError, ValidationError) as exc:
+            for message in _error_messages(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"Đã thực hiện: {action_label(action)}.")
+            return redirect("dossiers:detail", pk=dossier.pk)
+    dossier = _officer_dossier(request, pk)
+    context = _detail_context(request, dossier, bound=form)
+    context["failed_action"] = action
+    if action not in {item["action"] for item in context["action_forms"]}:
+        context["action_error"] = form.non_field_errors() or [
+            f"Không thể thực hiện «{action_label(action)}» với hồ sơ này."
+        ]
+    return render(request, "dossiers/detail.html", context, status=400)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_official_required
+def counter_intake(request: HttpRequest) -> HttpResponse:
+    """Tiếp nhận hồ sơ tại quầy: choose the procedure, then record the applicant, the papers
+    handed in (with optional scans); the receipt shows the code and the PIN once."""
+    desks = routing.desk_organisations(request.user)
+    if not desks:
+        raise PermissionDenied("Chỉ cán bộ bộ phận một cửa được tiếp nhận hồ sơ.")
+    source = request.POST if request.method == "POST" else request.GET
+    choose = CounterProcedureForm(source if "thu_tuc" in source else None)
+    version = None
+    if choose.is_bound and choose.is_valid():
+        version = catalog_selectors.procedure_detail(choose.cleaned_data["thu_tuc"].strip())
+        if version is None:
+            choose.add_error("thu_tuc", "Không có thủ tục này hoặc thủ tục không còn áp dụng.")
+    if version is None:
+        status = 400 if choose.is_bound else 200
+        return render(request, "dossiers/counter_intake.html", {"choose": choose}, status=status)
+    papers = list(version.papers.order_by("order", "pk"))
+    competent_all = catalog_selectors.competent_organisations(version)
+    competent_choices = competent_all if competent_all.count() > 1 else None
+    errors: list[str] = []
+    if request.method == "POST":
+        intake_form = CounterIntakeForm(
+            request.POST, desks=desks, competent_choices=competent_choices
+        )
+        applicant_form = ApplicantForm(request.POST, prefix="nguoi_nop")
+        paper_forms = [
+            PaperCountForm(request.POST, request.FILES, prefix=f"gt{p.pk}") for p in papers
+        ]
+        valid = intake_form.is_valid() & applicant_form.is_valid()
+        valid = all([f.is_valid() for f in paper_forms]) and valid
+        if valid:
+            counts = []
+            uploads = []
+            for paper, form in zip(papers, paper_forms, strict=True):
+                data = form.cleaned_data
+                counts.append(
+                    services.PaperCount(
+                        paper_id=paper.pk,
+                        original=data["original"] or 0,
+                        certified_copy=data["certified_copy"] or 0,
+                        photocopy=data["photocopy"] or 0,
+                    )
+                )
+                if data.get("scan"):
+                    uploads.append(services.Upload(file=data["scan"], paper_id=paper.pk))
+            try:
+                result = services.dossier_receive_at_counter(
+                    actor=request.user,  # type: ignore[arg-type]
+                    procedure=version,
+                    applicant_details=applicant_form.details(),
+                    papers=counts,
+                    uploads=uploads,
+                    competent_organisation=intake_form.cleaned_data.get("competent"),
+                    receiving_organisation=intake_form.cleaned_data["receiving"],
+                    channel=intake_form.cleaned_data["channel"],
+                    set_count=intake_form.cleaned_data["set_count"],
+                )
+            except (DomainError, ValidationError) as exc:
+                errors = _error_messages(exc)
+            else:
+                for key in (NEW_PIN_SESSION_KEY, RECEIPT_PIN_SESSION_KEY):
+                    pins = dict(list(request.session.get(key, {}).items())[-4:])
+                    pins[str(result.dossier.pk)] = result.pin
+                    request.session[key] = pins
+                messages.success(request, f"Đã tiếp nhận hồ sơ {result.dossier.code}.")
+                return redirect("dossiers:detail", pk=result.dossier.pk)
+        status = 400
+    else:
+        intake_form = CounterIntakeForm(
+            initial={"idempotency_key": secrets.token_hex(16)},
+            desks=desks,
+            competent_choices=competent_choices,
+        )
+        applicant_form = ApplicantForm(prefix="nguoi_nop")
+        paper_forms = [PaperCountForm(prefix=f"gt{p.pk}") for p in papers]
+        status = 200
+    context = {
+        "choose": choose,
+        "version": version,
+        "procedure": version.procedure,
+        "intake_form": intake_form,
+        "applicant_form": applicant_form,
+        "paper_rows": list(zip(papers, paper_forms, strict=True)),
+        "errors": errors,
+    }
+    return render(request, "dossiers/counter_intake.html", context, status=status)
+
+
+@require_POST
+@_official_required
+def bulk_transfer(request: HttpRequest) -> HttpResponse:
+    form = BulkTransferForm(request.POST)
+    if form.is_valid():
+        ids = form.cleaned_data["ids"]
+        visible = set(
+            selectors.visible_dossiers(request.user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        if visible != set(ids):
+            messages.error(request, "Không tìm thấy một số hồ sơ đã chọn.")
+        else:
+            try:
+                done = services.dossier_bulk_transfer(
+                    actor=request.user,  # type: ignore[arg-type]
+                    dossiers=ids,
+                    note=form.cleaned_data["note"],
+                )
+            except (DomainError, ValidationError) as exc:
+                for message in _error_messages(exc):
+                    messages.error(request, message)
+            else:
+                messages.success(request, f"Đã chuyển xử lý {len(done)} hồ sơ.")
+    else:
+        for field_errors in form.errors.values():
+            for problem in field_errors:
+                messages.error(request, str(problem))
+    return redirect("dossiers:inbox")
+
+
+@require_GET
+@_official_required
+def register_export(request: HttpRequest) -> HttpResponse:
+    """Sổ theo dõi hồ sơ of the user's one-stop desks as an Excel workbook."""
+    if not selectors.register_organisations(request.user):
+        raise PermissionDenied("Chỉ cán bộ bộ phận một cửa được xuất sổ theo dõi hồ sơ.")
+    form = RegisterExportForm(request.GET or None)
+    if not form.is_bound:
+        return render(request, "dossiers/register.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "dossiers/register.html", {"form": form}, status=400)
+    date_from = form.cleaned_data.get("date_from")
+    date_to = form.cleaned_data.get("date_to")
+    rows = selectors.tracking_register(request.user, date_from=date_from, date_to=date_to)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if request.GET.get("xuat") == "pdf":
+        from . import pdf
+
+        organisation = selectors.register_organisations(request.user)[0]
+        content = pdf.tracking_register_pdf(
+            rows, organisation=organisation, date_from=date_from, date_to=date_to
+        )
+        response = HttpResponse(content, content_type=PDF_MIME)
+        response["Content-Disposition"] = f'attachment; filename="so-theo-doi-ho-so-{stamp}.pdf"'
+    else:
+        response = HttpResponse(_register_workbook(rows), content_type=XLSX_MIME)
+        response["Content-Disposition"] = f'attachment; filename="so-theo-doi-ho-so-{stamp}.xlsx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _register_workbook(rows: list[selectors.RegisterRow]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    def stamp(value: Any) -> str:
+        return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else ""
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "So theo doi ho so"
+    headers = [
+        "STT",
+        "Mã hồ sơ",
+        "Tên thủ tục",
+        "Số bộ",
+        "Người nộp",
+        "Địa chỉ",
+        "Số điện thoại",
+        "Cơ quan giải quyết",
+        "Nhận hồ sơ",
+        "Hẹn trả",
+        "Hẹn trả lại",
+        "Chuyển xử lý",
+        "Có kết quả",
+        "Trả kết quả",
+        "Trạng thái",
+        "Kết quả đúng hạn",
+        "Ghi chú",
+    ]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for row in rows:
+        sheet.append(
+            [
+                row.line,
+                row.code,
+                row.procedure_name,
+                row.set_count,
+                row.applicant_name,
+                row.applicant_address,
+                row.applicant_phone,
+                row.competent_organisation,
+                stamp(row.received_at),
+                stamp(row.appointment_at),
+                stamp(row.new_appointment_at),
+                stamp(row.transferred_at),
+                stamp(row.result_at),
+                stamp(row.returned_at),
+                row.status_label,
+                row.classification_label,
+                row.note,
+            ]
+        )
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
