@@ -16,3 +16,12 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """A transactional test flushes the database, and the flush recreates content types with
+    new ids; ContentType's per-process cache would then hand stale ids to auditlog."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()

@@ -14,7 +14,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 if env("DATABASE_URL", "").startswith("sqlite") or not env("DATABASE_URL", ""):
     DATABASES["default"] = {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "chinhquyen.core.sqlite",
         "NAME": ":memory:",
         "TEST": {"NAME": ":memory:"},
     }
