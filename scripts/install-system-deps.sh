@@ -2,14 +2,14 @@
 # Installs the Debian packages the platform needs, only when one is missing.
 # Fonts (Vietnamese-complete serif/sans for PDFs), Pango (WeasyPrint), poppler-utils (pdfsig,
 # pdftotext in tests), softhsm2 + opensc (PKCS#11 token tests), postgresql-client (pg_dump,
-# pgbench), chromium (browser tests), gettext.
+# pgbench), chromium (the Playwright browser tests drive Debian's build), gettext.
 set -euo pipefail
 PACKAGES=(
   fonts-liberation fonts-liberation2 fonts-noto-core fonts-dejavu-core
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
   poppler-utils softhsm2 opensc gettext postgresql-client
+  chromium
 )
-if [[ "${WITH_BROWSER:-0}" == "1" ]]; then PACKAGES+=(chromium); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,6 +14,9 @@ class _Probe(models.Model):
         app_label = "core"
         managed = False
 
+    def __str__(self) -> str:
+        return "probe"
+
 
 def test_small_integer_rejects_what_postgresql_cannot_store():
     field = _Probe._meta.get_field("small")
