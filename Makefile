@@ -43,7 +43,7 @@ run: demo
 	@trap 'kill 0' EXIT INT TERM; \
 	LOG_LEVEL=WARNING $(MANAGE) db_worker --queue-name '*' --no-reload & \
 	LOG_LEVEL=WARNING $(MANAGE) scheduler & \
-	$(MANAGE) demo_accounts; \
+	sleep 4; $(MANAGE) demo_accounts; \
 	echo ""; echo "  Chính Quyền đang chạy tại http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"; echo ""; \
 	$(MANAGE) runserver --noreload $(HOST):$(PORT)
 

@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("chinhquyen.payments.api.urls")),
     path("", include("chinhquyen.dossiers.api.urls")),
     path("", include("chinhquyen.documents.api.urls")),
+    path("", include("chinhquyen.reports.api.urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("ho-so/", include("chinhquyen.dossiers.urls")),
     path("van-ban/", include("chinhquyen.documents.urls")),
     path("thong-bao/", include("chinhquyen.notifications.urls")),
+    path("bao-cao/", include("chinhquyen.reports.urls")),
     path("quan-tri/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include(api_v1)),

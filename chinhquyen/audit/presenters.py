@@ -18,7 +18,6 @@ from openpyxl.styles import Font
 from .filters import ACTION_LABELS
 from .models import SecurityEvent
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Characters that make a spreadsheet treat a typed value as a formula (CSV/formula injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -14,8 +14,9 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from chinhquyen.core.exports import xlsx_response
 
 from . import presenters
 from .filters import LogEntryFilter, SecurityEventFilter
@@ -41,14 +42,6 @@ def _list_page(
     rows = [presenters.present(obj) for obj in page.object_list]
     context = {"filter": filterset, "form": filterset.form, "page": page, "rows": rows}
     return render(request, template, context, status=200 if valid else 400)
-
-
-def _xlsx_response(content: bytes, stem: str) -> HttpResponse:
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(content, content_type=presenters.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.xlsx"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _limited(qs: QuerySet[Any]) -> tuple[list[Any], str]:
@@ -79,7 +72,7 @@ def entries_export(request: HttpRequest) -> HttpResponse:
         rows=(presenters.log_entry_row(entry) for entry in rows),
         note=note,
     )
-    return _xlsx_response(content, "nhat-ky-thay-doi")
+    return xlsx_response(content, "nhat-ky-thay-doi")
 
 
 @require_GET
@@ -102,4 +95,4 @@ def security_events_export(request: HttpRequest) -> HttpResponse:
         rows=(presenters.security_event_row(event) for event in rows),
         note=note,
     )
-    return _xlsx_response(content, "su-kien-an-ninh")
+    return xlsx_response(content, "su-kien-an-ninh")

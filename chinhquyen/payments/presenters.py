@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from chinhquyen.core.exports import XLSX_CONTENT_TYPE  # noqa: F401  (re-exported for the API)
 from chinhquyen.core.pdf import document_header, render_pdf
 
 from .models import Payment
@@ -20,7 +21,6 @@ from .providers import provider_label
 from .selectors import Totals
 from .words import format_vnd, vnd_in_words
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Characters that make a spreadsheet treat a typed value as a formula (formula injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -8,7 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.utils import timezone
+
+from chinhquyen.core.exports import xlsx_response
 
 from . import presenters
 from .filters import PaymentFilter
@@ -53,14 +54,6 @@ def filters_text(filterset: PaymentFilter) -> str:
     return "; ".join(parts)
 
 
-def xlsx_response(content: bytes, stem: str = "doi-soat-thanh-toan") -> HttpResponse:
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(content, content_type=presenters.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.xlsx"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def reconciliation_export(filterset: PaymentFilter) -> HttpResponse:
     """The Excel file of a valid filterset (same scope and filters as the list)."""
     qs = filterset.qs
@@ -71,7 +64,7 @@ def reconciliation_export(filterset: PaymentFilter) -> HttpResponse:
         filters_text=filters_text(filterset),
         note=note,
     )
-    return xlsx_response(content)
+    return xlsx_response(content, "doi-soat-thanh-toan")
 
 
 def receipt_response(payment: Payment) -> HttpResponse:

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "chinhquyen.notifications",
     "chinhquyen.dossiers",
     "chinhquyen.documents",
+    "chinhquyen.reports",
     "chinhquyen.web",
 ]
 
@@ -309,6 +310,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "chinhquyen.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public_lookup": "20/min", "anon": "120/min"},
+    # Throttles count per REMOTE_ADDR, like the HTML pages, allauth and django-axes. DRF's
+    # default (None) would key on the whole X-Forwarded-For header, which any client can
+    # change on every request to escape the limits.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chính Quyền API",

@@ -75,6 +75,12 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(
         "Tiếp nhận hồ sơ", "dossiers:counter_intake", "box-arrow-in-down", _roles(Role.DESK_OFFICER)
     ),
+    NavItem(
+        "Thống kê đúng hạn",
+        "reports:on_time",
+        "bar-chart-line",
+        _roles(Role.UNIT_HEAD, Role.LEADER),
+    ),
     NavItem("Hồ sơ cá nhân", "accounts:profile", "person-circle"),
     NavItem("Bảo mật hai lớp", "mfa_index", "shield-lock"),
     NavItem(
