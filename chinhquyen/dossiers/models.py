@@ -231,6 +231,8 @@ class Dossier(models.Model):
             ),
             models.Index(fields=["applicant", "-received_at"], name="dossiers_applicant"),
             models.Index(fields=["received_at"], name="dossiers_received_at"),
+            # on-time statistics: dossiers finished in a period (chinhquyen/reports)
+            models.Index(fields=["finished_at"], name="dossiers_finished_at"),
         ]
 
     def __str__(self) -> str:
