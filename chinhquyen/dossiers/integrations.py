@@ -8,13 +8,15 @@ registration): ``DossiersConfig.ready()`` does ``from . import integrations``.
   ``dossier.*`` notification templates; each (event, channel) is queued at most once
   (dedupe keys ``dossier:<id>:<event>:<channel>``; a second supplement request or result gets
   its own key through the pause / history event id).
-- a payment of payable type ``dossier`` paid → ``dossier_set_payment_status(paid)`` and the
-  ``dossier.payment_received`` notification.
+- the applicant pays a dossier's fee online: ``dossier_fee_payment`` makes (or reuses) the
+  payment of payable type ``dossier``; once paid → ``dossier_set_payment_status(paid)`` and
+  the ``dossier.payment_received`` notification.
 - ``result_attached`` → an electronic PDF result not yet signed is sealed with the competent
   organisation's active credential (``sign_result_pdf``) when it has one.
 
-Handlers run after the dossier's transaction commits (the hooks use ``on_commit``); each
-``notify`` call writes its outbox row in its own transaction and delivers after commit.
+Notification handlers run inside the dossier's transaction (``in_transaction`` hooks): the
+outbox rows commit with the change, and delivery is scheduled for after the commit. Sealing a
+result runs after the commit.
 """
 
 from __future__ import annotations
@@ -26,16 +28,20 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
+from chinhquyen.accounts.models import User
 from chinhquyen.core.api import DomainError
 from chinhquyen.core.pdf import find_signature_box
 from chinhquyen.notifications.services import notify
+from chinhquyen.payments import services as payment_services
 from chinhquyen.payments.hooks import on_payment_paid
 from chinhquyen.payments.models import Payment
 
 from . import hooks, services
-from .models import Dossier, DossierResult, PaymentStatus
+from .models import Dossier, DossierResult, DossierStatus, PaymentStatus
 from .pdf import appointment_text, lookup_url, money_text
+from .workflow import is_applicant_of
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +220,64 @@ def on_dossier_fee_paid(payment: Payment) -> None:
         )
 
 
+#: Dossier statuses in which the applicant may still pay the fee online.
+PAYABLE_DOSSIER_STATUSES = frozenset(
+    {
+        DossierStatus.RECEIVED,
+        DossierStatus.TRANSFERRED,
+        DossierStatus.PROCESSING,
+        DossierStatus.AWAITING_APPROVAL,
+        DossierStatus.RESULT_READY,
+        DossierStatus.RETURNED,
+        DossierStatus.SUPPLEMENT_REQUESTED,
+    }
+)
+
+
+def can_pay_fee_online(user: object, dossier: Dossier) -> bool:
+    """The applicant may pay the dossier's fee online: there is a fee, it is not paid yet and
+    the dossier was neither refused nor stopped."""
+    return (
+        is_applicant_of(user, dossier)
+        and dossier.fee_total > 0
+        and dossier.payment_status == PaymentStatus.UNPAID
+        and dossier.status in PAYABLE_DOSSIER_STATUSES
+    )
+
+
+def dossier_fee_payment(*, actor: User, dossier: Dossier) -> Payment:
+    """The open payment of the dossier's fee (``PAYABLE_TYPE``), created on first use.
+
+    An open payment (created or at the gateway) is reused; after a failed, cancelled or
+    expired attempt a new one is made (one idempotency key per attempt, so a double click
+    makes one payment). Raises ``DomainError`` (Vietnamese) when there is nothing to pay.
+    """
+    if not can_pay_fee_online(actor, dossier):
+        raise DomainError(
+            "Hồ sơ này không có khoản phí, lệ phí cần thanh toán trực tuyến.",
+            code="nothing_to_pay",
+            status_code=409,
+        )
+    attempts = Payment.objects.filter(payable_type=PAYABLE_TYPE, payable_id=str(dossier.pk))
+    now = timezone.now()
+    for payment in attempts.order_by("-created_at", "-pk"):
+        if payment.is_open and (payment.expires_at is None or payment.expires_at > now):
+            return payment
+    return payment_services.payment_create(
+        actor=actor,
+        payable_type=PAYABLE_TYPE,
+        payable_id=str(dossier.pk),
+        amount=int(dossier.fee_total),
+        description=f"Phí, lệ phí hồ sơ {dossier.code}: {dossier.procedure_name}"[:255],
+        payer=actor,
+        payer_name=dossier.applicant_name,
+        payer_phone=dossier.applicant_phone,
+        payer_email=dossier.applicant_email,
+        organisation=dossier.competent_organisation,
+        idempotency_key=f"dossier:{dossier.pk}:fee:{attempts.count() + 1}",
+    )
+
+
 # --- Signed results -------------------------------------------------------------------------
 
 
@@ -297,19 +361,26 @@ def on_result_attached(event: hooks.HookEvent) -> None:
     )
 
 
-HANDLERS: dict[str, hooks.Callback] = {
+# Notifications write their outbox rows inside the dossier's transaction (in_transaction): a
+# crash right after the commit cannot lose them; delivery itself happens after the commit.
+NOTIFICATION_HANDLERS: dict[str, hooks.Callback] = {
     "received": on_received,
     "supplement_requested": on_supplement_requested,
     "result_ready": on_result_ready,
     "apologised": on_apologised,
     "refused": on_refused,
+}
+# Sealing a result reads keys and rewrites a PDF: after the commit, never inside it.
+AFTER_COMMIT_HANDLERS: dict[str, hooks.Callback] = {
     "result_attached": on_result_attached,
 }
 
 
 def register() -> None:
     """Register the handlers (idempotent; done on import)."""
-    for name, handler in HANDLERS.items():
+    for name, handler in NOTIFICATION_HANDLERS.items():
+        hooks.register(name, handler, in_transaction=True)
+    for name, handler in AFTER_COMMIT_HANDLERS.items():
         hooks.register(name, handler)
     on_payment_paid(PAYABLE_TYPE)(on_dossier_fee_paid)
 

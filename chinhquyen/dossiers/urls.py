@@ -20,6 +20,7 @@ urlpatterns = [
     path("cua-toi/<int:pk>/bo-sung/", views.my_supplement, name="my_supplement"),
     path("cua-toi/<int:pk>/rut/", views.my_withdraw, name="my_withdraw"),
     path("cua-toi/<int:pk>/danh-gia/", views.my_rate, name="my_rate"),
+    path("cua-toi/<int:pk>/thanh-toan/", views.my_pay, name="my_pay"),
     path("nop/<str:code>/", views.submit, name="submit"),
     # files (applicants and officials, each within their scope)
     path(

@@ -17,7 +17,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -29,6 +36,7 @@ from chinhquyen.catalog import selectors as catalog_selectors
 from chinhquyen.catalog.forms_schema import SchemaForm, describe_data
 from chinhquyen.catalog.models import OnlineLevel
 from chinhquyen.core.api import DomainError
+from chinhquyen.payments.services import payment_start
 
 from . import routing, selectors, services, workflow
 from .forms import (
@@ -47,6 +55,7 @@ from .forms import (
     SupplementAnswerForm,
     WithdrawForm,
 )
+from .integrations import can_pay_fee_online, dossier_fee_payment
 from .models import (
     Dossier,
     DossierAttachment,
@@ -273,6 +282,7 @@ def _my_detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> 
         "can_supplement": Action.SUPPLEMENT_ANSWER in actions,
         "can_withdraw": Action.WITHDRAW in actions,
         "can_rate": Action.RATE in actions,
+        "can_pay": can_pay_fee_online(request.user, dossier),
         "supplement_form": forms.get("supplement_form") or SupplementAnswerForm(),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "rating_form": forms.get("rating_form") or RatingForm(),
@@ -366,6 +376,21 @@ def my_rate(request: HttpRequest, pk: int) -> HttpResponse:
     return _my_post(
         request, pk, RatingForm, "rating_form", perform, "Cảm ơn bạn đã đánh giá mức độ hài lòng."
     )
+
+
+@require_POST
+@_applicant_required
+def my_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant's "Thanh toán trực tuyến" button: off to the payment gateway with the
+    dossier's fee (the gateway's IPN marks the dossier paid, see ``integrations``)."""
+    dossier = _my_dossier(request, pk)
+    try:
+        payment = dossier_fee_payment(actor=request.user, dossier=dossier)  # type: ignore[arg-type]
+        url = payment_start(actor=request.user, payment=payment, client_ip=_client_ip(request))
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+        return redirect("dossiers:my_detail", pk=dossier.pk)
+    return HttpResponseRedirect(url)
 
 
 @require_GET
