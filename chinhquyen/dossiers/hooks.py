@@ -15,6 +15,12 @@ in registration order, with a ``HookEvent`` carrying IDs and a small payload (ne
 instances: enqueue a task that reloads what it needs). A failing callback is logged and does not
 stop the others, nor the request that caused it: the change is already committed.
 
+A callback registered with ``in_transaction=True`` runs instead inside the transaction that made
+the change, right when the service emits the event, in a savepoint of its own: what it writes
+(an outbox row) commits or rolls back together with the change, so a crash between the commit
+and an after-commit callback cannot lose it. A failing in-transaction callback rolls back its
+savepoint only; it is logged and the change goes on. Use it for quick writes, never for I/O.
+
 Events and their payload keys:
 
 - ``received``: pin (the plain lookup PIN — the only time it exists), appointment_at, channel
@@ -90,41 +96,50 @@ class HookEvent:
 Callback = Callable[[HookEvent], None]
 
 _registry: dict[str, list[Callback]] = {name: [] for name in EVENTS}
+_in_transaction: dict[str, list[Callback]] = {name: [] for name in EVENTS}
 
 
-def register(event: str, callback: Callback) -> Callback:
-    """Call ``callback`` after every committed ``event``; returns it (usable as a decorator
-    through ``functools.partial(register, "received")``). Registering twice is a no-op."""
+def register(event: str, callback: Callback, *, in_transaction: bool = False) -> Callback:
+    """Call ``callback`` after every committed ``event`` (or, with ``in_transaction``, inside
+    the transaction that makes it); returns it. Registering twice is a no-op."""
     if event not in EVENTS:
         raise ValueError(f"unknown dossier event {event!r}; known: {sorted(EVENTS)}")
-    if callback not in _registry[event]:
-        _registry[event].append(callback)
+    registry = _in_transaction if in_transaction else _registry
+    if callback not in registry[event]:
+        registry[event].append(callback)
     return callback
 
 
 def unregister(event: str, callback: Callback) -> None:
-    if event in _registry and callback in _registry[event]:
-        _registry[event].remove(callback)
+    for registry in (_registry, _in_transaction):
+        if event in registry and callback in registry[event]:
+            registry[event].remove(callback)
 
 
-def callbacks(event: str) -> list[Callback]:
-    return list(_registry.get(event, []))
+def callbacks(event: str, *, in_transaction: bool = False) -> list[Callback]:
+    return list((_in_transaction if in_transaction else _registry).get(event, []))
 
 
 @contextmanager
-def registered(event: str, callback: Callback) -> Iterator[Callback]:
+def registered(
+    event: str, callback: Callback, *, in_transaction: bool = False
+) -> Iterator[Callback]:
     """Register ``callback`` for the duration of a ``with`` block (tests)."""
-    register(event, callback)
+    register(event, callback, in_transaction=in_transaction)
     try:
         yield callback
     finally:
         unregister(event, callback)
 
 
-def _run(event: HookEvent) -> None:
-    for callback in callbacks(event.name):
+def _run(event: HookEvent, *, in_transaction: bool = False) -> None:
+    for callback in callbacks(event.name, in_transaction=in_transaction):
         try:
-            callback(event)
+            if in_transaction:
+                with transaction.atomic():  # a savepoint: a failure undoes only its writes
+                    callback(event)
+            else:
+                callback(event)
         except Exception:
             logger.exception(
                 "dossiers.hook_failed",
@@ -140,10 +155,11 @@ def emit(
     actor: Any = None,
     **payload: Any,
 ) -> None:
-    """Schedule the callbacks of ``name`` for when the current transaction commits."""
+    """Run the in-transaction callbacks of ``name`` now and schedule the others for when the
+    current transaction commits."""
     if name not in EVENTS:
         raise ValueError(f"unknown dossier event {name!r}")
-    if not _registry[name]:
+    if not _registry[name] and not _in_transaction[name]:
         return
     event = HookEvent(
         name=name,
@@ -154,4 +170,7 @@ def emit(
         actor_id=getattr(actor, "pk", None),
         payload=dict(payload),
     )
-    transaction.on_commit(lambda: _run(event))
+    if _in_transaction[name]:
+        _run(event, in_transaction=True)
+    if _registry[name]:
+        transaction.on_commit(lambda: _run(event))

@@ -92,6 +92,34 @@ def test_rolled_back_intake_sends_nothing(world: World, django_capture_on_commit
 
 
 @pytest.mark.django_db
+def test_outbox_rows_are_written_in_the_dossiers_transaction(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    """A crash right after the commit must not lose the receipt notifications: the outbox rows
+    exist before any after-commit callback runs (only the delivery waits for the commit)."""
+    with django_capture_on_commit_callbacks(execute=False) as pending, transaction.atomic():
+        intake = receive(world)
+        queued = Notification.objects.filter(template_key="dossier.received")
+        assert {n.channel for n in queued} == {"email", "sms"}
+    assert pending  # delivery (and the after-commit hooks) still wait for the commit
+    assert mail.outbox == []
+    assert Dossier.objects.filter(pk=intake.dossier.pk).exists()
+
+
+@pytest.mark.django_db
+def test_failing_in_transaction_hook_keeps_the_change(world: World) -> None:
+    def broken(event: integrations.hooks.HookEvent) -> None:
+        Notification.objects.all().delete()  # undone with the hook's savepoint
+        raise RuntimeError("boom")
+
+    with integrations.hooks.registered("received", broken, in_transaction=True):
+        intake = receive(world)
+    assert Dossier.objects.filter(pk=intake.dossier.pk).exists()
+    # the notification handler registered before the broken one kept its rows
+    assert Notification.objects.filter(template_key="dossier.received").count() == 2
+
+
+@pytest.mark.django_db
 def test_applicant_without_email_gets_only_the_sms(
     world: World, django_capture_on_commit_callbacks
 ) -> None:
