@@ -87,6 +87,8 @@ def test_detail_shows_only_allowed_actions(client: Client, world: World) -> None
     assert reverse("dossiers:action", args=[d.pk, "refuse"]) in body
     assert reverse("dossiers:action", args=[d.pk, "approve"]) not in body
     assert "Phiếu kiểm soát quá trình" in body
+    # the desk sees the fee and whether it was paid (province procedure: 200,000 đồng)
+    assert '<dd class="col-sm-8" id="phi-le-phi">200.000 đồng · Chưa thanh toán</dd>' in body
     # the leader sees it (competent organisation) but may not transfer it
     client.force_login(world.users["leader"])
     body = client.get(reverse("dossiers:detail", args=[d.pk])).content.decode()
