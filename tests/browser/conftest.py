@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -176,12 +177,3 @@ def wait_for_fresh_totp_window(period: int = 30, margin: float = 4.0) -> None:
     left = period - (time.time() % period)
     if left < margin:
         time.sleep(left + 0.2)
-
-
-@pytest.fixture(autouse=True)
-def _async_unsafe_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Playwright's sync API runs an event loop in the test thread, and Django refuses ORM
-    calls from a thread with a running loop. Allowed only while a browser test runs: set for
-    the whole process, it leaked into other tests' subprocesses (``check --deploy`` fails
-    with async.E001)."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
