@@ -28,6 +28,7 @@ from django.utils import timezone
 from chinhquyen.core.api import DomainError
 from chinhquyen.core.audit import audit_actor
 from chinhquyen.core.text import normalize_search
+from chinhquyen.core.uploads import sanitize_filename
 from chinhquyen.orgs.models import Organisation
 
 from .forms_schema import schema_problems
@@ -741,7 +742,8 @@ def fee_delete(*, actor: object | None, fee: Fee) -> None:
 def _attach_template(paper: RequiredPaper, template: File | None) -> None:
     if template is None:
         return
-    original = str(getattr(template, "name", "") or "mau").replace("\\", "/").rsplit("/", 1)[-1]
+    # Only for display and download: no directories, control or bidirectional characters.
+    original = sanitize_filename(str(getattr(template, "name", "") or "mau"))
     paper.template = template  # type: ignore[assignment]
     paper.template_name = original[:255]
 

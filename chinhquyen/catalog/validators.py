@@ -1,7 +1,8 @@
 """Validators for catalogue data: applicant form schemas and uploaded files.
 
 Uploaded files are judged by their content (magic bytes, via ``filetype``), never by the
-name or the Content-Type the browser sent.
+name or the Content-Type the browser sent, and then looked at more deeply by ``core.uploads``
+(zip bombs, hostile archives, polyglots, PDFs with active content).
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from typing import IO, Any
 import filetype
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
+
+from chinhquyen.core import uploads
+from chinhquyen.core.api import DomainError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -68,6 +72,14 @@ def detect_extension(upload: Any) -> str | None:
     return kind.extension if kind else None
 
 
+def check_content(upload: Any, extension: str) -> None:
+    """``core.uploads.check_content`` as a form/model ``ValidationError``."""
+    try:
+        uploads.check_content(upload, extension)
+    except DomainError as exc:
+        raise ValidationError(str(exc.detail), code=exc.error_code) from exc
+
+
 def check_size(upload: Any, limit: int = MAX_UPLOAD_BYTES) -> None:
     size = _size_of(upload)
     if size is None or size > limit:
@@ -105,6 +117,7 @@ def validate_paper_template(value: Any) -> None:
             f"Phần mở rộng .{ext} không khớp với nội dung tệp ({detected.upper()}).",
             code="extension_mismatch",
         )
+    check_content(value, detected)
 
 
 def validate_xlsx_upload(value: Any) -> None:
@@ -115,3 +128,4 @@ def validate_xlsx_upload(value: Any) -> None:
             "Tệp phải là bảng tính Excel (.xlsx); nội dung tệp không đúng định dạng.",
             code="invalid_file_type",
         )
+    check_content(value, "xlsx")

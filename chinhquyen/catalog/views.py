@@ -75,7 +75,10 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _download_name(name: str, fallback: str) -> str:
     """A safe file name: no path separators, quotes or control characters."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r'[\x00-\x1f\x7f"<>:|?*;]', "", name).strip(" .")
+    name = re.sub(r'[\x00-\x1f\x7f"<>:|?*;]', "", name)
+    # no bidirectional overrides (U+202E shows "gpj.exe" as "exe.jpg") or invisible characters
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    name = name.strip(" .")
     return name[:150] or fallback
 
 

@@ -14,6 +14,11 @@ import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -69,6 +74,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # raised while DRF parses the body: without this, an API answers Django's HTML 400 page
+        exc = DomainError("Dữ liệu gửi lên quá lớn.", code="request_too_large")
+    elif isinstance(exc, TooManyFilesSent | TooManyFieldsSent):
+        exc = DomainError(
+            "Gửi quá nhiều tệp hoặc trường dữ liệu trong một yêu cầu.", code="too_many_parts"
+        )
 
     response = drf_exception_handler(exc, context)
     if response is None:

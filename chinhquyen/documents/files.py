@@ -4,7 +4,8 @@ A file is judged by its first bytes (``%PDF-`` for PDF, ``filetype`` for Office 
 images), never by its name or declared content type. Incoming documents accept PDF scans and
 electronic files plus Office and image attachments; drafts of outgoing documents are DOCX or
 PDF. The display name is sanitised (no directories, control or bidirectional characters).
-Size limit: ``DOCUMENTS_MAX_UPLOAD_MB`` (default 20).
+Size limit: ``DOCUMENTS_MAX_UPLOAD_MB`` (default 20). Beyond the first bytes, ``core.uploads``
+refuses zip bombs and hostile archives, pixel floods, polyglots and PDFs with active content.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
 
+from chinhquyen.core import uploads
 from chinhquyen.core.api import DomainError
 from chinhquyen.core.pdf import PdfError, pdf_page_count, pdf_text
 
@@ -119,6 +121,7 @@ def check_upload(upload: Any, *, allowed: Iterable[str], name: str | None = None
             f"Tệp phải là một trong các định dạng {label} (kiểm tra theo nội dung tệp).",
             code="invalid_file_type",
         )
+    uploads.check_content(data, extension)
     if extension == "pdf":
         try:
             pdf_page_count(data)

@@ -6,25 +6,24 @@ original name is kept only for display and download, sanitised: no directories, 
 control characters, no bidirectional overrides (U+202E turns "gpj.exe" into "exe.jpg" on
 screen), at most ``MAX_NAME_LENGTH`` characters. Files are stored under a random name with the
 extension of the detected type; downloads are always ``Content-Disposition: attachment`` with
-the detected content type and ``nosniff``.
+the detected content type and ``nosniff``. Beyond the first bytes, ``core.uploads`` refuses
+zip bombs and hostile archives, pixel floods, polyglots and PDFs with active content.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import IO, Any
 
 import filetype
 from django.core.files.base import File
 
+from chinhquyen.core import uploads
 from chinhquyen.core.api import DomainError
+from chinhquyen.core.uploads import MAX_NAME_LENGTH, sanitize_filename
 
 from . import conf
-
-MAX_NAME_LENGTH = 150
 
 # Detected extension -> content type served on download.
 ALLOWED_TYPES: dict[str, str] = {
@@ -47,51 +46,6 @@ NAME_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "doc": ("doc",),
     "xls": ("xls",),
 }
-
-_BIDI_AND_INVISIBLE = {
-    "\u200b",
-    "\u200c",
-    "\u200d",
-    "\u200e",
-    "\u200f",
-    "\u2028",
-    "\u2029",
-    "\u202a",
-    "\u202b",
-    "\u202c",
-    "\u202d",
-    "\u202e",
-    "\u2060",
-    "\u2066",
-    "\u2067",
-    "\u2068",
-    "\u2069",
-    "\ufeff",
-}
-_SPACES = re.compile(r"\s+")
-_FORBIDDEN = re.compile(r'[<>:"|?*]')
-
-
-def sanitize_filename(name: str | None, *, fallback_ext: str = "bin") -> str:
-    """A safe display name for an uploaded file (never used as a storage path)."""
-    text = unicodedata.normalize("NFC", str(name or ""))
-    text = text.replace("\\", "/").rsplit("/", 1)[-1]
-    text = "".join(
-        ch
-        for ch in text
-        if ch not in _BIDI_AND_INVISIBLE and unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
-    )
-    text = _FORBIDDEN.sub("_", text)
-    text = _SPACES.sub(" ", text).strip().strip(".").strip()
-    if not text:
-        text = f"tep-dinh-kem.{fallback_ext}"
-    if len(text) > MAX_NAME_LENGTH:
-        stem, dot, ext = text.rpartition(".")
-        if dot and 0 < len(ext) <= 10:
-            text = stem[: MAX_NAME_LENGTH - len(ext) - 1].rstrip() + "." + ext
-        else:
-            text = text[:MAX_NAME_LENGTH].rstrip()
-    return text
 
 
 @dataclass(frozen=True)
@@ -162,6 +116,7 @@ def check_upload(upload: Any) -> CheckedFile:
             f"Tệp phải là một trong các định dạng {ALLOWED_LABEL} (kiểm tra theo nội dung tệp).",
             code="invalid_file_type",
         )
+    uploads.check_content(_stream(upload), extension)
     name = sanitize_filename(getattr(upload, "name", ""), fallback_ext=extension)
     stem, dot, ext = name.rpartition(".")
     if not dot or ext.lower() not in NAME_EXTENSIONS[extension]:

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from chinhquyen.core import uploads
+from chinhquyen.core.api import DomainError
 from chinhquyen.core.text import normalize_search
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -158,6 +160,11 @@ def _read_xlsx(data: bytes) -> Sheet:
                 raise TabularError("Tệp Excel quá lớn khi giải nén.")
     except zipfile.BadZipFile as err:
         raise TabularError(_not_tabular()) from err
+    # Zip-slip names, sizes that lie, encrypted members, macros: refused before openpyxl reads.
+    try:
+        uploads.check_archive(data, kind="xlsx", max_uncompressed=MAX_XLSX_UNCOMPRESSED)
+    except DomainError as err:
+        raise TabularError(str(err.detail)) from err
 
     from openpyxl import load_workbook
 

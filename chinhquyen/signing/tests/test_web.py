@@ -91,26 +91,22 @@ def test_api_verify_bad_input_is_a_structured_400(client, db, monkeypatch):
     assert VERIFY_MAX_BYTES == 20 * 1024 * 1024
 
 
-def test_api_verify_is_throttled_for_anonymous_callers(client, db, settings, sample_pdf):
+def test_api_verify_is_throttled_for_anonymous_callers(client, db, monkeypatch, sample_pdf):
     from django.core.cache import cache
-
-    cache.clear()
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "signing_verify": "2/min",
-        },
-    }
-    from rest_framework.settings import api_settings
 
     from chinhquyen.signing.api.views import VerifyAnonThrottle
 
-    VerifyAnonThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    cache.clear()
+    # the class attribute is restored after the test (resetting it from api_settings while the
+    # settings were still overridden leaked "2/min" into every later test of the worker)
+    monkeypatch.setattr(
+        VerifyAnonThrottle,
+        "THROTTLE_RATES",
+        {**VerifyAnonThrottle.THROTTLE_RATES, "signing_verify": "2/min"},
+    )
     try:
         codes = [client.post(API, {"file": upload(sample_pdf)}).status_code for _ in range(3)]
     finally:
-        VerifyAnonThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
         cache.clear()
     assert codes == [200, 200, 429]
 
