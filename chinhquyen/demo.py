@@ -33,16 +33,30 @@ def load_signing(context: dict[str, Any]) -> dict[str, Any]:
 # as data: calendar exceptions, office hours, procedures, notification templates, trust roots).
 ADMIN_GROUP_NAME = "Quản trị hệ thống tỉnh"
 ADMIN_GROUP_APPS = ("core", "catalog", "notifications", "signing", "documents")
+# Read-only rights the group needs besides: the admin's organisation pickers (autocomplete of
+# a step's unit, a procedure's competent organisations, an issuer profile) need the view
+# permission of the organisation admin. Units themselves are managed in the app's pages.
+ADMIN_GROUP_EXTRA_PERMISSIONS = (("orgs", "view_organisation"),)
+
+
+def admin_group() -> Any:
+    """The "Quản trị hệ thống tỉnh" group with its permissions (created or brought up to date)."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    group, _ = Group.objects.get_or_create(name=ADMIN_GROUP_NAME)
+    wanted = Q(content_type__app_label__in=ADMIN_GROUP_APPS)
+    for app_label, codename in ADMIN_GROUP_EXTRA_PERMISSIONS:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    group.permissions.set(Permission.objects.filter(wanted))
+    return group
 
 
 def load_admin_group(context: dict[str, Any]) -> dict[str, Any]:
     """Give the demo IT administrator access to the Django admin for the legal parameters."""
-    from django.contrib.auth.models import Group, Permission
-
     from chinhquyen.accounts.models import User
 
-    group, _ = Group.objects.get_or_create(name=ADMIN_GROUP_NAME)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=ADMIN_GROUP_APPS))
+    group = admin_group()
     admin = User.objects.filter(username="quantri").first()
     if admin is not None:
         if not admin.is_staff:

@@ -3,6 +3,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from chinhquyen import health
@@ -10,6 +11,8 @@ from chinhquyen import health
 admin.site.site_header = "Quản trị hệ thống Chính Quyền"
 admin.site.site_title = "Quản trị Chính Quyền"
 admin.site.index_title = "Quản trị dữ liệu"
+
+SCHEMA_CACHE_SECONDS = 60 * 60
 
 api_v1 = [
     path("", include("chinhquyen.core.api_urls")),
@@ -41,7 +44,13 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Generating the schema takes about a second of CPU and it only changes with the code: a
+    # public endpoint that costly is cached (per URL, Accept and language), not rebuilt per hit.
+    path(
+        "api/schema/",
+        cache_page(SCHEMA_CACHE_SECONDS)(SpectacularAPIView.as_view()),
+        name="api-schema",
+    ),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 

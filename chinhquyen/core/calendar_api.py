@@ -254,7 +254,9 @@ _BAD_REQUEST = OpenApiResponse(
                     "message": serializers.CharField(help_text="Thông báo lỗi tiếng Việt."),
                     "fields": serializers.DictField(
                         child=serializers.ListField(child=serializers.CharField()),
-                        help_text="Lỗi của từng tham số, theo tên tham số.",
+                        help_text="Lỗi của từng tham số, theo tên tham số (không có khi cả "
+                        "yêu cầu bị từ chối, ví dụ chứa ký tự NUL).",
+                        required=False,
                     ),
                 },
             )

@@ -70,6 +70,12 @@ def pause_intervals(
     return out
 
 
+def open_pause_intervals(pauses: Iterable[DossierPause], *, moment: dt.datetime) -> list[Interval]:
+    """(start, ``moment``) of each pause still running that had begun by ``moment``: a pause
+    begun after a step was handed over (or the dossier finished) does not concern that clock."""
+    return [(p.started_at, moment) for p in pauses if p.ended_at is None and p.started_at < moment]
+
+
 def shift(calendar: LegalCalendar, deadline: dt.datetime, paused: dt.timedelta) -> dt.datetime:
     """``deadline`` moved forward by ``paused`` working time (unchanged when zero)."""
     if paused <= ZERO:
@@ -175,7 +181,7 @@ def dossier_clock(
     assert moment is not None
     all_pauses = pause_intervals(pauses, now=moment)
     elapsed = calendar.working_time_between(dossier.counted_from, moment, all_pauses)
-    open_pauses = [(p.started_at, moment) for p in pauses if p.ended_at is None]
+    open_pauses = open_pause_intervals(pauses, moment=moment)
     # due_at already contains the closed pauses; a running pause is given back until now
     remaining = calendar.remaining(dossier.due_at, moment, open_pauses)
     paused = dossier.is_paused
@@ -226,7 +232,7 @@ def step_clock(
             text="",
             classification=step.result or Timeliness.ON_TIME,
         )
-    open_pauses = [(p.started_at, moment) for p in pauses if p.ended_at is None]
+    open_pauses = open_pause_intervals(pauses, moment=moment)
     remaining = calendar.remaining(step.due_at, moment, open_pauses)
     classification = step.result or classify_step(
         step, moment, open_pauses=open_pauses, calendar=calendar

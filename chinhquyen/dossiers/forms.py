@@ -11,6 +11,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from chinhquyen.accounts.models import User
+from chinhquyen.core.ids import MAX_ID
 from chinhquyen.orgs.models import Organisation
 
 from .models import Channel, Dossier, DossierResult, DossierStatus, SatisfactionScore
@@ -203,7 +204,8 @@ class BulkTransferForm(forms.Form):
         ids = self.fields["ids"]
         assert isinstance(ids, forms.TypedMultipleChoiceField)
         raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
-        ids.choices = [(v, v) for v in raw if str(v).isdigit()][:500]
+        # ids the database can hold (a larger number made the lookup fail: a 500)
+        ids.choices = [(v, v) for v in raw if str(v).isdigit() and int(v) <= MAX_ID][:500]
         ids.error_messages["required"] = "Chưa chọn hồ sơ nào."
         ids.error_messages["invalid_choice"] = "Hồ sơ đã chọn không hợp lệ."
 

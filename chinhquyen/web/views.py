@@ -9,7 +9,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from chinhquyen.accounts.models import Position, User
 from chinhquyen.accounts.permissions import is_official, roles_of
+from chinhquyen.core.api import error_body
 from chinhquyen.core.calendar import LegalCalendar, get_calendar
 
 from . import navigation
@@ -148,16 +149,38 @@ def workspace(request: HttpRequest) -> HttpResponse:
 # --- Error pages (handler400/403/404/500 in chinhquyen/urls.py) ---------------------------
 
 
+# Under /api/ the answers are the API's structured Vietnamese errors (chinhquyen.core.api), not
+# pages: an API client that asks for /api/v1/dossiers/abc/ (no such route) gets JSON.
+API_PREFIX = "/api/"
+API_ERRORS = {
+    400: ("bad_request", "Yêu cầu không hợp lệ."),
+    403: ("permission_denied", "Bạn không có quyền thực hiện thao tác này."),
+    404: ("not_found", "Không tìm thấy dữ liệu yêu cầu."),
+    500: ("server_error", "Hệ thống đang gặp sự cố, vui lòng thử lại sau."),
+}
+
+
+def _api_error(request: HttpRequest, status: int) -> HttpResponse | None:
+    if not request.path.startswith(API_PREFIX):
+        return None
+    code, message = API_ERRORS[status]
+    return JsonResponse(
+        error_body(code, message), status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return _api_error(request, 400) or render(request, "errors/400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return _api_error(request, 403) or render(request, "errors/403.html", status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", {"request_path": request.path}, status=404)
+    return _api_error(request, 404) or render(
+        request, "errors/404.html", {"request_path": request.path}, status=404
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -176,6 +199,9 @@ FALLBACK_500 = (
 def server_error(request: HttpRequest) -> HttpResponse:
     """Render without the request context: the database, the session or a context processor
     may be what failed. If even the template fails, answer with a fixed page."""
+    api = _api_error(request, 500)
+    if api is not None:
+        return api
     context = {
         "SITE_NAME": settings.SITE_NAME,
         "PROVINCE_NAME": settings.PROVINCE_NAME,

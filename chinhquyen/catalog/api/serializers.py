@@ -115,7 +115,7 @@ class PaperSerializer(serializers.ModelSerializer[RequiredPaper]):
             "template_url",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))  # None: the paper has no form
     def get_template_url(self, obj: RequiredPaper) -> str | None:
         if not obj.template:
             return None
@@ -229,11 +229,19 @@ class ProcedureDetailSerializer(ProcedureSummarySerializer):
 # --- management -----------------------------------------------------------------------------
 
 
+class FieldCodeField(serializers.SlugRelatedField):
+    """A field of the catalogue named by its code; a code with NUL names none (PostgreSQL text
+    cannot hold it: the lookup failed in the database driver, a 500)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class ProcedureCreateSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40, help_text="Mã TTHC, ví dụ 1.001193")
-    field = serializers.SlugRelatedField(
-        slug_field="code", queryset=Field.objects.all(), help_text="Mã lĩnh vực"
-    )
+    field = FieldCodeField(slug_field="code", queryset=Field.objects.all(), help_text="Mã lĩnh vực")
     level = serializers.ChoiceField(choices=ProcedureLevel.choices)
     name = serializers.CharField(max_length=500)
     online_level = serializers.ChoiceField(choices=OnlineLevel.choices, required=False)

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chinhquyen.accounts.models import User
+from chinhquyen.core.ids import MAX_ID
 from chinhquyen.orgs.models import Organisation
 
 from ..models import (
@@ -309,7 +310,7 @@ class IncomingListQuerySerializer(serializers.Serializer[Any]):
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
     status = serializers.ChoiceField(choices=IncomingStatus.choices, required=False)
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    organisation = serializers.IntegerField(required=False, min_value=1)
+    organisation = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     secrecy = serializers.ChoiceField(choices=Secrecy.choices, required=False)
     overdue = serializers.BooleanField(required=False, default=False)
@@ -494,7 +495,7 @@ class OutgoingListQuerySerializer(serializers.Serializer[Any]):
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
     status = serializers.ChoiceField(choices=OutgoingStatus.choices, required=False)
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    organisation = serializers.IntegerField(required=False, min_value=1)
+    organisation = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     mine = serializers.BooleanField(required=False, default=False)
     to_review = serializers.BooleanField(required=False, default=False)
 

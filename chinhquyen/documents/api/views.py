@@ -35,6 +35,8 @@ TAG_EXCHANGE = "Liên thông văn bản"
 TAG_REGISTER = "Sổ đăng ký văn bản"
 ERROR = OpenApiResponse(description='Lỗi có cấu trúc: {"error": {"code", "message", "fields"}}.')
 ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
+# A stored file is served with its own type (PDF, JPG, PNG, DOCX, ...), always as an attachment.
+FILE = OpenApiResponse(OpenApiTypes.BINARY, description="Tệp, với kiểu nội dung của tệp.")
 PDF = {(200, "application/pdf"): OpenApiTypes.BINARY, 401: ERROR, 403: ERROR, 404: ERROR}
 
 
@@ -102,6 +104,7 @@ def _file_response(data: bytes, name: str, content_type: str) -> HttpResponse:
 
 class IncomingListView(DocumentsView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    pagination_class = DocumentsPagination  # for the schema: get() paginates with it
 
     @extend_schema(
         operation_id="documents_incoming_list",
@@ -315,7 +318,7 @@ class IncomingFileView(DocumentsView):
         operation_id="documents_incoming_file",
         tags=[TAG_IN],
         summary="Tải tệp văn bản đến",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERROR},
+        responses={(200, "*/*"): FILE, 404: ERROR},
     )
     def get(self, request: Request, pk: int, file_id: int) -> HttpResponse:
         document = _incoming(request, pk)
@@ -342,6 +345,8 @@ class ProcessingSlipView(DocumentsView):
 
 
 class MyTasksView(DocumentsView):
+    pagination_class = DocumentsPagination  # for the schema: get() paginates with it
+
     @extend_schema(
         operation_id="documents_my_tasks",
         tags=[TAG_TASK],
@@ -400,6 +405,7 @@ class TaskCompleteView(DocumentsView):
 
 class OutgoingListView(DocumentsView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    pagination_class = DocumentsPagination  # for the schema: get() paginates with it
 
     @extend_schema(
         operation_id="documents_outgoing_list",

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chinhquyen.core.calendar import VN_TZ
+from chinhquyen.core.ids import MAX_ID
 
 from .. import selectors, workflow
 from ..models import (
@@ -708,7 +709,7 @@ class DossierCounterIntakeSerializer(serializers.Serializer):
 
 class DossierBulkTransferSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
     )
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 

@@ -44,6 +44,8 @@ TAG_APPLICANT = "Hồ sơ — người nộp"
 TAG_OFFICER = "Hồ sơ — cán bộ"
 ERROR = OpenApiResponse(description='Lỗi có cấu trúc: {"error": {"code", "message", "fields"}}.')
 ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR}
+# A stored file is served with its own type (PDF, JPG, PNG, DOCX, ...), always as an attachment.
+FILE = OpenApiResponse(OpenApiTypes.BINARY, description="Tệp, với kiểu nội dung của tệp.")
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
@@ -222,6 +224,7 @@ class ApplicantPagination(LimitOffsetPagination):
 class MyDossierListView(APIView):
     permission_classes = [IsApplicantUser]
     parser_classes = PARSERS
+    pagination_class = ApplicantPagination  # for the schema: get() paginates with it
 
     @extend_schema(
         operation_id="my_dossiers_list",
@@ -404,7 +407,7 @@ class MyAttachmentDownloadView(APIView):
         tags=[TAG_APPLICANT],
         summary="Tải tệp đính kèm của hồ sơ của tôi",
         description="Luôn tải về dưới dạng tệp (không mở trực tiếp trong trình duyệt).",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERROR},
+        responses={(200, "*/*"): FILE, 404: ERROR},
     )
     def get(self, request: Request, pk: int, attachment_id: int) -> HttpResponseBase:
         row = selectors.attachment_for_user(request.user, pk, attachment_id)
@@ -421,7 +424,7 @@ class MyResultDownloadView(APIView):
         tags=[TAG_APPLICANT],
         summary="Tải kết quả giải quyết",
         description="Kết quả điện tử (cả kết quả đã hủy vẫn tra cứu được, có ghi đã hủy).",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERROR},
+        responses={(200, "*/*"): FILE, 404: ERROR},
     )
     def get(self, request: Request, pk: int, result_id: int) -> HttpResponseBase:
         row = selectors.result_for_user(request.user, pk, result_id)
@@ -639,7 +642,7 @@ class AttachmentDownloadView(APIView):
         tags=[TAG_OFFICER],
         summary="Tải tệp đính kèm",
         description="Luôn tải về dưới dạng tệp, kèm X-Content-Type-Options: nosniff.",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERROR},
+        responses={(200, "*/*"): FILE, 404: ERROR},
     )
     def get(self, request: Request, pk: int, attachment_id: int) -> HttpResponseBase:
         row = selectors.attachment_for_user(request.user, pk, attachment_id)
@@ -656,7 +659,7 @@ class ResultDownloadView(APIView):
         tags=[TAG_OFFICER],
         summary="Tải kết quả giải quyết",
         description="Kết quả điện tử của hồ sơ (kết quả đã hủy vẫn tra cứu được).",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERROR},
+        responses={(200, "*/*"): FILE, 404: ERROR},
     )
     def get(self, request: Request, pk: int, result_id: int) -> HttpResponseBase:
         row = selectors.result_for_user(request.user, pk, result_id)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from chinhquyen.core.ids import MAX_ID
 from chinhquyen.orgs.models import Organisation, OrganisationKind
 from chinhquyen.orgs.validators import validate_agency_code
 
@@ -80,7 +81,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
 
 class OrganisationListQuerySerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=OrganisationKind.choices, required=False)
-    parent = serializers.IntegerField(required=False, min_value=1)  # type: ignore[assignment]
+    parent = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)  # type: ignore[assignment]
     active_on = serializers.DateField(required=False)
     q = serializers.CharField(required=False, max_length=200, allow_blank=True)
 

@@ -77,7 +77,8 @@ class OnTimeReportView(APIView):
         query.is_valid(raise_exception=True)
         data = query.validated_data
         try:
-            period = build_period(data.get("start"), data.get("end"))
+            # a blank parameter (``?start=``) never reaches MonthParam: DRF keeps it as ""
+            period = build_period(data.get("start") or None, data.get("end") or None)
         except ValueError as exc:
             raise ValidationError({"end": [str(exc)]}) from None
         organisation = None

@@ -188,3 +188,13 @@ def test_page_and_export(world: World, figures: dict) -> None:
     data = rows[header + 1 :]
     total = next(r for r in data if r[0] == "Sở Tư pháp" and r[2] == "Cả kỳ")
     assert total[3:11] == (3, 1, pytest.approx(33.3), 2, 1, 0, 1, 50.0)
+
+
+@pytest.mark.parametrize("query", [{"start": ""}, {"end": ""}, {"start": "", "end": ""}])
+def test_api_blank_months_mean_the_default_period(world: World, query: dict) -> None:
+    """``?start=`` is a blank month (the default), not a 500 (found by schemathesis)."""
+    response = _client(world.governor).get(API, query)
+    assert response.status_code == 200
+    body = response.json()
+    default = _client(world.governor).get(API).json()
+    assert (body["start"], body["end"]) == (default["start"], default["end"])
