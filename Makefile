@@ -64,6 +64,18 @@ test: lint typecheck pytest
 test-postgres: install
 	DJANGO_SETTINGS_MODULE=chinhquyen.settings.test $(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
 
+# Benchmarks on realistic volumes (bench/README.md): loads a PostgreSQL bench database once
+# (1M dossiers, 1M documents; BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432), serves
+# it with gunicorn, prints and writes the figures to bench/results/. Never asserts speed.
+.PHONY: bench bench-smoke
+bench: install
+	$(PY) bench/run.py --scale full
+
+# The same scenarios on a few thousand rows: about a minute once its database exists; fails
+# only when a scenario could not run or had errors.
+bench-smoke: install
+	$(PY) bench/run.py --scale smoke
+
 # Regenerates the committed OpenAPI file after an API change.
 openapi: install
 	DJANGO_SETTINGS_MODULE=chinhquyen.settings.test $(MANAGE) spectacular --file openapi.yaml --validate --fail-on-warn --lang vi

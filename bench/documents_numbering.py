@@ -21,6 +21,13 @@
 
 Runs on a throwaway test database (``test_<name>``), created and destroyed here. SQLite works
 too (in-memory, single process numbering only) for a quick look.
+
+``--existing --json`` (used by ``bench/run.py``) runs the numbering parts in the database of
+``DATABASE_URL`` itself (the benchmark database, under its settings): a dedicated
+organisation ("Đơn vị đo hiệu năng cấp số", created once) whose incoming documents and
+registers are deleted before each run, so the numbers must again be exactly 1..N. The same
+loop with ``synchronous_commit = off`` on a second register is the reference (the design's
+bound without the WAL flush per commit). Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -270,6 +277,8 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=20000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-register", action="store_true")
+    parser.add_argument("--existing", action="store_true", help="use DATABASE_URL as it is")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
         "--sync-commit",
         choices=["on", "off"],
@@ -288,6 +297,9 @@ def main() -> None:
     import logging
 
     logging.disable(logging.WARNING)
+    if args.existing:
+        existing_main(args)
+        return
     from django.db import connection
     from django.test.utils import setup_test_environment
 
@@ -349,6 +361,105 @@ def main() -> None:
         )
     finally:
         connection.creation.destroy_test_db(db_name, verbosity=0)
+
+
+BENCH_ORG_CODE = "000.99.99.H42"
+
+
+def _fresh_register(org, year: int):  # type: ignore[no-untyped-def]
+    from chinhquyen.documents import numbering
+    from chinhquyen.documents.models import IncomingDocument, Register, RegisterKind
+
+    IncomingDocument.objects.filter(organisation=org).delete()
+    Register.objects.filter(organisation=org).delete()
+    return numbering.register_for(organisation=org, year=year, kind=RegisterKind.INCOMING)
+
+
+def _timed(worker, work, processes):  # type: ignore[no-untyped-def]
+    numbers, elapsed = run_parallel(worker, work, processes)
+    total = len(numbers)
+    return {
+        "numbers": total,
+        "seconds": round(elapsed, 3),
+        "rate": round(total / elapsed, 1) if elapsed else None,
+        "exactly_1_to_n": sorted(numbers) == list(range(1, total + 1)),
+        "duplicates": total - len(set(numbers)),
+        "gaps": (max(numbers) - len(set(numbers))) if numbers else 0,
+    }
+
+
+def existing_main(args: argparse.Namespace) -> None:
+    """Numbering figures in the current database (see the module docstring), as JSON."""
+    import json
+
+    print(
+        json.dumps(
+            existing_figures(
+                processes=args.processes,
+                per_process=args.per_process,
+                skip_register=args.skip_register,
+            )
+        )
+    )
+
+
+def existing_figures(*, processes: int, per_process: int, skip_register: bool = False) -> dict:
+    """The numbering figures in the database Django is set up on (``bench/run.py`` calls it
+    in its own process; the worker processes are forked from it)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from chinhquyen.accounts import services as accounts
+    from chinhquyen.accounts.models import Role, User
+    from chinhquyen.accounts.services import PositionSpec
+    from chinhquyen.orgs.models import Organisation, OrganisationKind
+    from chinhquyen.orgs.services import organisation_create
+
+    global SYNC_COMMIT
+    org = Organisation.objects.filter(agency_code=BENCH_ORG_CODE).first()
+    if org is None:
+        org = organisation_create(
+            actor=None,
+            name="Đơn vị đo hiệu năng cấp số",
+            kind=OrganisationKind.DEPARTMENT,
+            parent=Organisation.objects.filter(parent__isnull=True).order_by("pk").first(),
+            agency_code=BENCH_ORG_CODE,
+        )
+    clerks = list(User.objects.filter(username__startswith="bench.numbering.clerk"))
+    for i in range(len(clerks), processes):
+        clerks.append(
+            accounts.official_create(
+                actor=None,
+                username=f"bench.numbering.clerk{i + 1}",
+                full_name=f"Văn thư đo hiệu năng {i + 1}",
+                email=f"bench.numbering.clerk{i + 1}@bench.chinhquyen.local",
+                positions=[PositionSpec(unit=org, role=Role.CLERK)],
+            )
+        )
+    year = timezone.localdate().year
+    processes = processes if connection.vendor == "postgresql" else 1
+    out: dict[str, object] = {
+        "database": connection.settings_dict["NAME"],
+        "processes": processes,
+        "per_process": per_process,
+        "cpus": os.cpu_count(),
+    }
+    register = _fresh_register(org, year)
+    work = [(org.pk, register.pk, per_process, i) for i in range(processes)]
+    SYNC_COMMIT = "on"
+    out["number_and_store"] = _timed(_number_worker, work, processes)
+    if not skip_register:
+        _fresh_register(org, year)
+        count = max(per_process // 5, 1)
+        work = [(org.pk, clerks[i].pk, count, i) for i in range(processes)]
+        out["registration_service"] = _timed(_register_worker, work, processes)
+    register = _fresh_register(org, year)
+    work = [(org.pk, register.pk, per_process, i) for i in range(processes)]
+    SYNC_COMMIT = "off"
+    out["reference_sync_commit_off"] = _timed(_number_worker, work, processes)
+    SYNC_COMMIT = "on"
+    _fresh_register(org, year)
+    return out
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   fonts-liberation fonts-liberation2 fonts-noto-core fonts-dejavu-core
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-  poppler-utils softhsm2 opensc gettext postgresql-client
+  poppler-utils softhsm2 opensc gettext postgresql-client wrk
   chromium
 )
 missing=()

@@ -1,0 +1,1 @@
+"""Benchmarks of the platform on realistic volumes (``make bench``, ``make bench-smoke``)."""

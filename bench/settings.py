@@ -1,0 +1,25 @@
+"""Production settings, for the benchmark server and its data generator.
+
+Everything comes from ``chinhquyen.settings.production`` (the same environment variables as a
+real deployment: ``DATABASE_URL``, ``REDIS_URL``, ``DJANGO_SECRET_KEY`` ...). One value is
+changed, and ``bench/run.py`` prints it with the results: the public lookup rate limit (DRF
+throttle scope ``public_lookup``, 20 requests per minute and address in production). Every
+benchmark client comes from 127.0.0.1, so the production limit would answer 429 after the
+twentieth request; the throttle stays active (its Redis round trips are part of the measured
+cost) with a limit no benchmark reaches. ``BENCH_PUBLIC_LOOKUP_RATE`` changes it.
+"""
+
+import os
+
+from chinhquyen.settings.production import *  # noqa: F403
+from chinhquyen.settings.production import REST_FRAMEWORK
+
+PUBLIC_LOOKUP_RATE = os.environ.get("BENCH_PUBLIC_LOOKUP_RATE", "1000000/s")
+
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {
+        **REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+        "public_lookup": PUBLIC_LOOKUP_RATE,
+    },
+}
