@@ -152,15 +152,15 @@ class DossierListItemSerializer(serializers.ModelSerializer):
 
 
 class DossierInboxCountsSerializer(serializers.Serializer):
+    """The open dossiers of the queue per status (finished ones: filter by status, or the
+    reports), and the running ones past their deadline."""
+
     received = serializers.IntegerField()
     transferred = serializers.IntegerField()
     processing = serializers.IntegerField()
     awaiting_approval = serializers.IntegerField()
     result_ready = serializers.IntegerField()
-    returned = serializers.IntegerField()
     supplement_requested = serializers.IntegerField()
-    refused = serializers.IntegerField()
-    stopped = serializers.IntegerField()
     overdue = serializers.IntegerField()
 
 

@@ -448,7 +448,8 @@ class InboxView(APIView):
         description=(
             "Hồ sơ tiếp nhận tại bộ phận một cửa của cán bộ (kể cả hồ sơ chờ trả kết quả) và "
             "hồ sơ đang ở đơn vị thuộc phạm vi của cán bộ; hạn sớm nhất trước. Phân trang "
-            "bằng con trỏ (`cursor` lấy từ `next_cursor`). `counts`: số hồ sơ theo trạng thái."
+            "bằng con trỏ (`cursor` lấy từ `next_cursor`). `counts`: số hồ sơ đang giải quyết "
+            "theo trạng thái và số hồ sơ quá hạn."
         ),
         parameters=[s.DossierInboxQuerySerializer],
         responses={200: s.DossierInboxPageSerializer, 400: ERROR, 401: ERROR, 403: ERROR},

@@ -378,10 +378,10 @@ def test_inbox_filters_pagination_and_counts(world: World, django_assert_num_que
     assert len(overdue["results"]) == 5  # received in March 2026, due 10 days later
 
     # the query count does not grow with the page: session, user, TOTP check (middleware),
-    # positions, page, counts
-    with django_assert_num_queries(6):
+    # positions, the ids of the units in scope, page, counts
+    with django_assert_num_queries(7):
         client.get(url("inbox"), {"limit": 2})
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url("inbox"), {"limit": 5})
 
 
