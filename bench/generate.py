@@ -658,6 +658,16 @@ def generate(db_name: str, scale: common.Scale, *, workers: int) -> dict[str, An
 
 def ensure(db_name: str, scale: common.Scale, *, force: bool = False, workers: int = 2) -> dict:
     """Load ``db_name`` at ``scale`` unless it already is; returns its state."""
+    if not (common.ROOT / "var" / "bench" / db_name / "secret_key").exists():
+        # the database was loaded from another checkout: its PIN digests and certificates
+        # belong to that checkout's secret key and PKI (var/bench/<db>/), so load it again
+        # here, template included
+        log(f"{db_name}: no local state in var/bench/{db_name}/, loading from scratch")
+        with _admin_connect() as admin:
+            for name in (db_name, _template_name(db_name)):
+                if name.startswith("cq_bench"):
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        force = True
     if not force:
         state = is_ready(db_name, scale)
         if state is not None:
