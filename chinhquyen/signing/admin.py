@@ -14,7 +14,6 @@ from chinhquyen.core.api import DomainError
 
 from . import pki
 from .models import RemoteSigningRequest, SigningCredential, TrustRoot
-from .services import credential_save
 
 
 class CertificateField(forms.CharField):
@@ -81,6 +80,8 @@ class SigningCredentialAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         try:
+            from .services import credential_save  # pyHanko: loaded when a credential is saved
+
             credential_save(actor=request.user, credential=obj)
         except DomainError as exc:
             raise ValidationError(str(exc.detail)) from exc

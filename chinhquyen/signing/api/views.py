@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from chinhquyen.signing.services import verify_pdf
+from chinhquyen.signing.verification import verify_pdf
 
 from .serializers import VerificationResultSerializer, VerifyRequestSerializer
 
