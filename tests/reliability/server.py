@@ -53,13 +53,13 @@ class Gunicorn:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 30) -> None:
+    def start(self, timeout: float = 120) -> None:
         env = dict(
             self.env,
             GUNICORN_BIND=f"127.0.0.1:{self.port}",
             GUNICORN_WORKERS=str(self.workers),
-            GUNICORN_TIMEOUT="20",
-            GUNICORN_GRACEFUL_TIMEOUT="3",
+            GUNICORN_TIMEOUT="60",  # a request may wait long for a CPU on a loaded machine
+            GUNICORN_GRACEFUL_TIMEOUT="10",
             GUNICORN_KEEPALIVE="0",
         )
         out = open(self.log, "wb") if self.log else subprocess.DEVNULL  # noqa: SIM115
@@ -81,17 +81,19 @@ class Gunicorn:
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
             if self.ready():
                 return
-            time.sleep(0.2)
+            try:  # wait a moment for the master to exit (it failed) before asking again
+                self.process.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                continue
+            raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
         self.stop()
         raise RuntimeError("gunicorn did not answer in time")
 
     def ready(self) -> bool:
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             conn.request("GET", "/healthz")
             conn.getresponse().read()
             conn.close()

@@ -6,8 +6,9 @@ once, with the acknowledged code, and no Idempotency-Key has two dossiers.
 
 SQLite runs: the test database (in memory) is copied into a database file that the server
 opens. PostgreSQL runs: the server works in the suite's own test database. The storm stops
-after ``STORM_SECONDS`` so that the test stays under 60 s: on a saturated machine fewer than
-the 500 submissions may be acknowledged by then (the checks hold for every one that was). The
+after ``STORM_SECONDS`` once ``MIN_ACKNOWLEDGED`` submissions went through (on a saturated
+machine that takes longer: at most ``STORM_LIMIT_SECONDS``); fewer than the 500 submissions
+may be acknowledged by then (the checks hold for every one that was). The
 figures (acknowledged, kills, retries, replays, rate) are printed, never asserted."""
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ CACHE_TABLE = "chinhquyen_cache"  # as in settings/base.py
 SUBMISSIONS = 500
 CLIENTS = 8
 CITIZENS = 4
-STORM_SECONDS = 25  # deadline of the storm itself (start-up and checks come on top)
-MIN_ACKNOWLEDGED = 10  # a storm that acknowledged fewer proved nothing
+STORM_SECONDS = 25  # the storm lasts this long at least (start-up and checks come on top)
+MIN_ACKNOWLEDGED = 10  # a storm that acknowledged fewer proved nothing: it goes on until then
+STORM_LIMIT_SECONDS = 300  # ... within this limit (a loaded 2-core machine is slow, not stuck)
 
 
 @dataclass
@@ -80,7 +82,7 @@ def _database_for_server(tmp_path: Path) -> tuple[str, Any]:
 
 
 def _submit(port: int, token: str, body: bytes, key: str) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request(
             "POST",
@@ -139,7 +141,8 @@ def test_submissions_survive_workers_killed_at_random(tmp_path: Path) -> None:
     for outcome in outcomes:
         todo.put(outcome)
     stop = threading.Event()
-    deadline = time.monotonic() + STORM_SECONDS
+    acknowledged_count = [0]
+    counter_lock = threading.Lock()
     kills = 0
 
     def client() -> None:
@@ -154,7 +157,7 @@ def test_submissions_survive_workers_killed_at_random(tmp_path: Path) -> None:
                     "form_data": {"ho_ten": f"Người nộp {outcome.key}", "so_luong": 1},
                 }
             ).encode()
-            while time.monotonic() < deadline:
+            while not stop.is_set():
                 outcome.attempts += 1
                 try:
                     status, content = _submit(
@@ -172,6 +175,8 @@ def test_submissions_survive_workers_killed_at_random(tmp_path: Path) -> None:
                 if status in (200, 201):
                     dossier = json.loads(content)["dossier"]
                     outcome.code, outcome.dossier_id = dossier["code"], dossier["id"]
+                    with counter_lock:
+                        acknowledged_count[0] += 1
                 else:
                     outcome.errors.append(f"{status}: {content[:200]!r}")
                 break
@@ -191,11 +196,20 @@ def test_submissions_survive_workers_killed_at_random(tmp_path: Path) -> None:
         murderer.start()
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join(timeout=STORM_SECONDS + 10)
+        # the storm ends when the queue is empty, or after STORM_SECONDS once MIN_ACKNOWLEDGED
+        # submissions went through (a loaded machine takes longer), or at STORM_LIMIT_SECONDS
+        while any(thread.is_alive() for thread in threads):
+            elapsed = time.monotonic() - started
+            if elapsed >= STORM_LIMIT_SECONDS or (
+                elapsed >= STORM_SECONDS and acknowledged_count[0] >= MIN_ACKNOWLEDGED
+            ):
+                break
+            next(t for t in threads if t.is_alive()).join(timeout=0.5)
     finally:
         stop.set()
-        murderer.join(timeout=5)
+        for thread in threads:
+            thread.join(timeout=120)  # a request in flight ends within its 30 s limit
+        murderer.join(timeout=60)
         server.stop()
     elapsed = time.monotonic() - started
 
