@@ -12,7 +12,6 @@ from django.http import HttpRequest
 
 from chinhquyen.core.api import DomainError
 
-from . import pki
 from .models import RemoteSigningRequest, SigningCredential, TrustRoot
 
 
@@ -21,6 +20,8 @@ class CertificateField(forms.CharField):
 
     def clean(self, value: Any) -> str:
         value = super().clean(value)
+        from . import pki  # cryptography: loaded when a certificate is entered
+
         try:
             pki.load_certificate(str(value).strip())
         except ValueError as exc:
@@ -104,6 +105,8 @@ class TrustRootAdmin(admin.ModelAdmin):
     readonly_fields = ["fingerprint", "created_at"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        from . import pki
+
         cert = pki.load_certificate(obj.certificate_pem)
         obj.certificate_pem = pki.certificate_pem(cert)
         obj.fingerprint = pki.fingerprint(cert)
