@@ -9,13 +9,18 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """Rate-limit counters and cached calendars live in the cache: start every test clean."""
+def _clean_caches():
+    """Every test starts clean: rate-limit counters, used TOTP codes and lockouts live in the
+    cache, working calendars in a per-process cache. The one such fixture of the suite."""
     from django.core.cache import cache
 
+    from chinhquyen.core.calendar import reset_calendar_cache
+
     cache.clear()
+    reset_calendar_cache()
     yield
     cache.clear()
+    reset_calendar_cache()
 
 
 @pytest.fixture(autouse=True)

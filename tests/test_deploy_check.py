@@ -25,7 +25,7 @@ def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
     )
 
 
@@ -54,7 +54,7 @@ def test_production_requires_a_secret_key():
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
@@ -72,7 +72,7 @@ def test_production_refuses_sandboxes():
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
     )
     assert result.returncode != 0
     assert "OIDC_SANDBOX must not be enabled in production" in result.stderr

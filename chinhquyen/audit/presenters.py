@@ -11,9 +11,6 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from .filters import ACTION_LABELS
 from .models import SecurityEvent
@@ -122,6 +119,10 @@ def workbook_bytes(
     *, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], note: str = ""
 ) -> bytes:
     """An .xlsx file with one sheet: a bold header row, the rows, and an optional note row."""
+    from openpyxl import Workbook  # loaded with the first export, not at start-up
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31])
     bold = Font(bold=True)

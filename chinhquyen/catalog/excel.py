@@ -28,9 +28,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from chinhquyen.accounts.models import Role
 from chinhquyen.core.api import DomainError
@@ -323,6 +320,9 @@ def _read_sheet(
 
 
 def _open_workbook(upload: Any) -> Any:
+    from openpyxl import load_workbook  # loaded with the first import, not at start-up
+    from openpyxl.utils.exceptions import InvalidFileException
+
     validate_xlsx_upload(upload)
     stream = getattr(upload, "file", None) or upload
     if hasattr(stream, "seek"):
@@ -829,6 +829,9 @@ def _yes(value: bool) -> str:
 
 def export_catalog(*, on: dt.date | None = None) -> bytes:
     """The published catalogue in force on ``on`` (today) as an .xlsx workbook."""
+    from openpyxl import Workbook  # loaded with the first export, not at start-up
+    from openpyxl.styles import Alignment, Font
+
     from .selectors import _with_details
 
     versions = list(

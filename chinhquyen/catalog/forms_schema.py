@@ -30,11 +30,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
-from jsonschema.exceptions import ValidationError as JsonSchemaValidationError
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError as JsonSchemaValidationError
+
 
 NON_FIELD = "__all__"
 DEFAULT_PREFIX = "bm"
@@ -68,6 +68,9 @@ def schema_problems(schema: object) -> list[str]:
         return []
     if not isinstance(schema, dict):
         return ["Biểu mẫu phải là một đối tượng JSON Schema."]
+    from jsonschema import Draft202012Validator  # loaded with the first form, not at start-up
+    from jsonschema.exceptions import SchemaError
+
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
@@ -276,6 +279,8 @@ def validate_data(schema: Mapping[str, Any] | None, data: object) -> dict[str, l
         if data not in (None, {}):
             errors[NON_FIELD] = ["Thủ tục này không có biểu mẫu điện tử."]
         return errors
+    from jsonschema import Draft202012Validator
+
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         base = [str(p) for p in error.absolute_path]

@@ -11,7 +11,7 @@ Every error the API returns has the same shape::
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import (
@@ -22,8 +22,9 @@ from django.core.exceptions import (
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
-from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
+
+if TYPE_CHECKING:
+    from rest_framework.response import Response
 
 MESSAGES: dict[type[exceptions.APIException], tuple[str, str]] = {
     exceptions.ValidationError: ("validation_error", "Dữ liệu gửi lên không hợp lệ."),
@@ -81,6 +82,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = DomainError(
             "Gửi quá nhiều tệp hoặc trường dữ liệu trong một yêu cầu.", code="too_many_parts"
         )
+
+    # DRF's views module (schemas, requests...) loads with the API, not with every model
+    from rest_framework.views import exception_handler as drf_exception_handler
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -40,7 +40,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.core.cache import cache
 from django.db import transaction
 
@@ -222,6 +221,8 @@ def law_year(year: int) -> LawYear:
     filtered to ``year``; the neighbouring years are loaded so that a swap across New Year
     (day off 31/12/2018, worked 5/1/2019) still names its partner day.
     """
+    import holidays  # the package loads every country's rules: only when a year is first read
+
     package = holidays.country_holidays("VN", years={year - 1, year, year + 1}, language="vi")
     days_off: dict[dt.date, str] = {}
     made_up_for: dict[dt.date, dt.date] = {}

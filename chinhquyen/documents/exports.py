@@ -18,8 +18,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from chinhquyen.core.pdf import document_header, render_pdf
 from chinhquyen.orgs.models import Organisation
@@ -136,6 +134,9 @@ def register_title(kind: str, organisation: Organisation, year: int) -> str:
 
 
 def register_xlsx(kind: str, organisation: Organisation, year: int, rows: Iterable[Any]) -> bytes:
+    from openpyxl import Workbook  # loaded with the first export, not at start-up
+    from openpyxl.styles import Alignment, Font
+
     columns, data = register_table(kind, rows)
     workbook = Workbook()
     sheet = workbook.active

@@ -9,9 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from chinhquyen.core.exports import XLSX_CONTENT_TYPE  # noqa: F401  (re-exported for the API)
 from chinhquyen.core.pdf import document_header, render_pdf
@@ -80,6 +77,10 @@ def export_row(payment: Payment) -> tuple[Any, ...]:
 def reconciliation_workbook(
     rows: Iterable[Payment], *, totals: Totals, filters_text: str, note: str = ""
 ) -> bytes:
+    from openpyxl import Workbook  # loaded with the first export, not at start-up
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Đối soát thanh toán")
     bold = Font(bold=True)

@@ -5,9 +5,6 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from .selectors import Figures, OnTimeReport
 
 HEADER = [
@@ -43,6 +40,9 @@ def _cells(figures: Figures) -> list[object]:
 
 
 def report_workbook(report: OnTimeReport, *, scope_text: str) -> bytes:
+    from openpyxl import Workbook  # loaded with the first export, not at start-up
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

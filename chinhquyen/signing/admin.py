@@ -12,9 +12,7 @@ from django.http import HttpRequest
 
 from chinhquyen.core.api import DomainError
 
-from . import pki
 from .models import RemoteSigningRequest, SigningCredential, TrustRoot
-from .services import credential_save
 
 
 class CertificateField(forms.CharField):
@@ -22,6 +20,8 @@ class CertificateField(forms.CharField):
 
     def clean(self, value: Any) -> str:
         value = super().clean(value)
+        from . import pki  # cryptography: loaded when a certificate is entered
+
         try:
             pki.load_certificate(str(value).strip())
         except ValueError as exc:
@@ -81,6 +81,8 @@ class SigningCredentialAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         try:
+            from .services import credential_save  # pyHanko: loaded when a credential is saved
+
             credential_save(actor=request.user, credential=obj)
         except DomainError as exc:
             raise ValidationError(str(exc.detail)) from exc
@@ -103,6 +105,8 @@ class TrustRootAdmin(admin.ModelAdmin):
     readonly_fields = ["fingerprint", "created_at"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        from . import pki
+
         cert = pki.load_certificate(obj.certificate_pem)
         obj.certificate_pem = pki.certificate_pem(cert)
         obj.fingerprint = pki.fingerprint(cert)

@@ -9,10 +9,9 @@ class SigningConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import fastpdf
-
-        fastpdf.install()
-
+        # (pyHanko's faster hex-string reader, ``fastpdf``, is installed by the modules that
+        # read PDFs with pyHanko, ``services`` and ``verification``: not at start-up, which
+        # must not load pyHanko.)
         from .models import RemoteSigningRequest, SigningCredential, TrustRoot
 
         if not auditlog.contains(SigningCredential):

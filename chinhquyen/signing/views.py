@@ -21,8 +21,6 @@ from chinhquyen.core.api import DomainError
 
 from .forms import DecisionForm, VerifyForm
 from .models import RemoteRequestStatus, RemoteSigningRequest
-from .remote import SandboxProvider, may_confirm, sandbox_decide
-from .services import sandbox_enabled, sandbox_timestamper, verify_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +45,8 @@ def _rate_limited(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """Anyone (citizens first) uploads a PDF and reads the verdict in Vietnamese."""
+    from .verification import verify_pdf  # pyHanko: loaded with the first check
+
     result = None
     status = 200
     if request.method == "POST":
@@ -64,6 +64,9 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 def _sandbox_request(request: HttpRequest, pk: int) -> RemoteSigningRequest:
+    from .remote import SandboxProvider, may_confirm
+    from .services import sandbox_enabled
+
     if not sandbox_enabled():
         raise Http404
     remote = get_object_or_404(
@@ -80,6 +83,8 @@ def _sandbox_request(request: HttpRequest, pk: int) -> RemoteSigningRequest:
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """The sandbox stand-in for the signing app on the official's phone."""
+    from .remote import sandbox_decide
+
     remote = _sandbox_request(request, pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -106,6 +111,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sandbox_tsa(request: HttpRequest) -> HttpResponse:
     """RFC 3161 over HTTP: application/timestamp-query in, application/timestamp-reply out."""
+    from .services import sandbox_enabled, sandbox_timestamper
+
     if not sandbox_enabled():
         raise Http404
     if request.content_type != "application/timestamp-query":

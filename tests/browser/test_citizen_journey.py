@@ -22,10 +22,12 @@ import json
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -175,6 +177,11 @@ def test_citizen_journey_through_the_one_stop_shop(
     sms_file = tmp_path / "sms" / "outbox.jsonl"  # the citizen's phone
     settings.NOTIFY_SMS_FILE_PATH = str(sms_file)
     signer_cache.invalidate()
+    # an earlier transactional test flushed the rows of the data migrations: the notification
+    # templates (SMS, e-mail) are seeded again (get_or_create: nothing doubles)
+    import_module("chinhquyen.notifications.migrations.0002_seed_templates").seed_templates(
+        django_apps, None
+    )
     world = build_world()
     give_the_department_a_seal(world, settings.SIGNING_PKI_DIR)
     u = world.users

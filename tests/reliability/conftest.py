@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,12 +13,9 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
-
-from chinhquyen.core.calendar import reset_calendar_cache
 
 # Letters only Vietnamese uses: an answer containing some is written in Vietnamese.
 VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
@@ -33,15 +29,6 @@ def postgres_only(why: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(
         not on_postgres, reason=f"PostgreSQL only (DATABASE_URL=postgres://...): {why}"
     )
-
-
-@pytest.fixture(autouse=True)
-def _clean_caches() -> Iterator[None]:
-    cache.clear()
-    reset_calendar_cache()
-    yield
-    cache.clear()
-    reset_calendar_cache()
 
 
 @pytest.fixture

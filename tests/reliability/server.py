@@ -59,7 +59,7 @@ class Gunicorn:
             GUNICORN_BIND=f"127.0.0.1:{self.port}",
             GUNICORN_WORKERS=str(self.workers),
             GUNICORN_TIMEOUT="90",  # a loaded 2-core machine can stall a worker for long
-            GUNICORN_GRACEFUL_TIMEOUT="3",
+            GUNICORN_GRACEFUL_TIMEOUT="10",
             GUNICORN_KEEPALIVE="0",
         )
         out = open(self.log, "wb") if self.log else subprocess.DEVNULL  # noqa: SIM115
@@ -81,13 +81,15 @@ class Gunicorn:
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"gunicorn exited with {self.process.returncode}: {self._log_tail()}"
-                )
             if self.ready():
                 return
-            time.sleep(0.2)
+            try:  # wait a moment for the master to exit (it failed) before asking again
+                self.process.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                continue
+            raise RuntimeError(
+                f"gunicorn exited with {self.process.returncode}: {self._log_tail()}"
+            )
         self.stop()
         raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s: {self._log_tail()}")
 
@@ -98,7 +100,7 @@ class Gunicorn:
 
     def ready(self) -> bool:
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             conn.request("GET", "/healthz")
             conn.getresponse().read()
             conn.close()

@@ -31,7 +31,7 @@ def _drill(media: Path, *args: str) -> subprocess.CompletedProcess[str]:
         [*command, "--media-root", str(media), *args],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )
 

@@ -100,7 +100,7 @@ def _race(w: Any, count: int, key: Any) -> list[Any]:
     def run(n: int) -> None:
         try:
             client = client_for(users[n])
-            barrier.wait(timeout=30)
+            barrier.wait(timeout=60)
             answers[n] = client.post(
                 SUBMIT,
                 _json_body(w),

@@ -38,13 +38,6 @@ def _isolated_media(settings, security_media: Path) -> None:  # type: ignore[no-
     settings.MEDIA_ROOT = security_media
 
 
-@pytest.fixture(autouse=True)
-def _clean_calendar_cache() -> Iterator[None]:
-    reset_calendar_cache()
-    yield
-    reset_calendar_cache()
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _keep_the_test_connection() -> Iterator[None]:
     """The request_started/finished signals close "old" database connections: inside the

@@ -11,24 +11,14 @@ province
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 
 from chinhquyen.accounts.models import Role, User, UserKind
 from chinhquyen.accounts.tests.factories import make_official, make_user
 from chinhquyen.orgs.models import Organisation, OrganisationKind
 from chinhquyen.orgs.tests.factories import make_org
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
-    """Rate limits, used TOTP codes and lockouts live in the cache: start every test clean."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @dataclass

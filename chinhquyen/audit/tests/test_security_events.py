@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -21,14 +18,6 @@ from chinhquyen.audit.receivers import login_identifier
 from chinhquyen.audit.tasks import notify_lockout
 
 from .conftest import World
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    # allauth's login rate limits live in the cache, which outlives a test's transaction.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _events(kind: str) -> list[SecurityEvent]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from auditlog.models import LogEntry
@@ -22,20 +21,12 @@ from chinhquyen.core.calendar import (
     law_holiday_name,
     law_year,
     office_hours_save,
-    reset_calendar_cache,
 )
 from chinhquyen.core.models import CalendarDay, CalendarDayKind, OfficeHours
 
 UTC = dt.UTC
 ORG = "000.00.01.H56"
 OTHER_ORG = "000.00.02.H56"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache() -> Iterator[None]:
-    reset_calendar_cache()
-    yield
-    reset_calendar_cache()
 
 
 def vn(*args: int) -> dt.datetime:

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from chinhquyen.core.calendar import calendar_day_set, reset_calendar_cache
+from chinhquyen.core.calendar import calendar_day_set
 from chinhquyen.core.models import CalendarDayKind
 
 ORG = "000.00.01.H56"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_state() -> Iterator[None]:
-    cache.clear()  # also empties the anonymous rate-limit counters
-    reset_calendar_cache()
-    yield
-    reset_calendar_cache()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.cache import cache
 
 from chinhquyen.accounts.models import Role, User
 from chinhquyen.documents.models import IssuerProfile, UnitAbbreviation
@@ -15,13 +14,6 @@ from chinhquyen.orgs.tests.factories import make_org
 from chinhquyen.orgs.tests.users import official
 
 K = OrganisationKind
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @dataclass

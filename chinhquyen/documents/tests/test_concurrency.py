@@ -106,7 +106,7 @@ def test_sqlite_threads_never_duplicate_or_skip(world, tmp_path):
 
     def run() -> None:
         try:
-            barrier.wait(timeout=30)
+            barrier.wait(timeout=60)
             results.append(_register_many(args))
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)

@@ -93,7 +93,7 @@ def test_no_duplicates_and_no_gaps_under_concurrency() -> None:
     def desk_worker(n: int) -> None:
         try:
             desk = User.objects.get(pk=desk_id)
-            barrier.wait(timeout=30)
+            barrier.wait(timeout=60)
             for i in range(PER_THREAD):
                 result = services.dossier_receive_at_counter(
                     actor=desk,

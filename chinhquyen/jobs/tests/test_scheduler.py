@@ -131,7 +131,7 @@ def test_concurrent_schedulers_on_postgresql(
     def scheduler() -> None:
         try:
             due = periodic_jobs_due(now=T0)
-            barrier.wait(timeout=10)
+            barrier.wait(timeout=60)
             results.append([periodic_job_enqueue(due=d, now=T0) for d in due])
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
@@ -142,7 +142,7 @@ def test_concurrent_schedulers_on_postgresql(
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=120)
 
     assert errors == []
     claimed = [r for run in results for r in run if r is not None]

@@ -101,7 +101,7 @@ def gateway(settings: Any, live_server: Any) -> str:
     settings.NOTIFY_SMS_SANDBOX_API_KEY = API_KEY
     settings.NOTIFY_SMS_SANDBOX = True
     settings.NOTIFY_SMS_BRANDNAME = "UBND-NB"
-    settings.NOTIFY_SMS_TIMEOUT = 5
+    settings.NOTIFY_SMS_TIMEOUT = 60  # the live server of a loaded machine may be slow
     return url
 
 

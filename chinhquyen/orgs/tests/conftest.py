@@ -6,19 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 
 from chinhquyen.orgs.models import Organisation, OrganisationKind
 
 from .factories import make_org
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    # Anonymous API reads are throttled per address; every test starts with a fresh budget.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @dataclass

@@ -30,7 +30,7 @@ def race(workers: list[Callable[[], Any]]) -> list[Any]:
 
     def run(work: Callable[[], Any]) -> None:
         try:
-            barrier.wait(timeout=10)
+            barrier.wait(timeout=60)
             results.append(work())
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
@@ -41,7 +41,7 @@ def race(workers: list[Callable[[], Any]]) -> list[Any]:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=120)
     assert errors == []
     assert len(results) == len(workers)
     return results

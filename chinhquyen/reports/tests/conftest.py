@@ -1,1 +1,1 @@
-from chinhquyen.dossiers.tests.conftest import _clean_caches, world  # noqa: F401
+from chinhquyen.dossiers.tests.conftest import world  # noqa: F401

@@ -10,8 +10,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from chinhquyen.signing.services import verify_pdf
-
 from .serializers import VerificationResultSerializer, VerifyRequestSerializer
 
 DEFAULT_VERIFY_RATE = "30/min"
@@ -59,5 +57,7 @@ class VerifyView(APIView):
     def post(self, request: Request) -> Response:
         serializer = VerifyRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        from chinhquyen.signing.verification import verify_pdf  # pyHanko: at the first check
+
         result = verify_pdf(serializer.validated_data["file"])
         return Response(VerificationResultSerializer(result.as_dict()).data)

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -193,3 +198,87 @@ def test_setup_demo_pki_is_idempotent_and_signs(db, tmp_path, pki_root, sample_p
     result = services.verify_pdf(signed)
     assert result.valid, result.reason
     assert result.signatures[0].issuer == "CA Chính Quyền thử nghiệm"
+
+
+# --- straight after ``make install``: no database ---------------------------------------------
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def run_without_database(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py ARGS`` as a new user would run it after ``make install``: in a fresh
+    directory, development settings, a database that does not exist yet (no ``var/``)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CHINHQUYEN_VAR_DIR"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="chinhquyen.settings.dev",
+        CHINHQUYEN_VAR_DIR=str(cwd / "var"),
+        SIGNING_PKI_DIR=str(cwd / "var" / "pki"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return subprocess.run(
+        [sys.executable, str(REPO / "manage.py"), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_verify_pdf_needs_no_database(tmp_path, ca, personal, sample_pdf):
+    signed = services.sign_pdf(pdf=sample_pdf, credential=personal, mode="personal")
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "signed.pdf").write_bytes(signed)
+    (fresh / "ca.pem").write_text(ca.certificate_pem)
+    (fresh / "unsigned.pdf").write_bytes(sample_pdf)
+
+    done = run_without_database(fresh, "verify_pdf", "signed.pdf", "--trust", "ca.pem", "--json")
+    assert done.returncode == 0, done.stderr
+    verdict = json.loads(done.stdout)
+    assert verdict["valid"] is True
+    assert verdict["signatures"][0]["signer"] == "Nguyễn Văn An"
+    assert "Traceback" not in done.stderr
+    assert "Chưa có cơ sở dữ liệu" in done.stderr  # says what it could not read, in one line
+    assert len(done.stderr.strip().splitlines()) == 1
+
+    done = run_without_database(fresh, "verify_pdf", "unsigned.pdf", "--json")
+    assert done.returncode == 1
+    assert json.loads(done.stdout) == {
+        "valid": False,
+        "reason": "Tệp không có chữ ký số.",
+        "signatures": [],
+    }
+    assert not (fresh / "var").exists()  # nothing was created
+
+
+def test_a_command_needing_the_database_says_which_step_is_missing(tmp_path):
+    done = run_without_database(tmp_path, "demo_accounts")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("Lỗi: Chưa có cơ sở dữ liệu hoặc chưa tạo bảng: hãy chạy «make migrate»")
+
+
+def test_demo_totp_prints_the_fixed_demo_code_without_database(tmp_path):
+    from chinhquyen.accounts.demo import demo_totp_code
+
+    started = time.time()
+    done = run_without_database(tmp_path, "demo_totp", "lanhdao")
+    ended = time.time()
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    periods = range(int(started) // 30, int(ended) // 30 + 1)  # the code of one of them
+    assert done.stdout.strip() in {demo_totp_code("lanhdao", at=p * 30.0) for p in periods}
+    assert "Chưa có cơ sở dữ liệu" in done.stderr
+
+
+def test_help_needs_no_database(tmp_path):
+    done = run_without_database(tmp_path, "help")
+    assert done.returncode == 0, done.stderr
+    assert "verify_pdf" in done.stdout and "demo_totp" in done.stdout

@@ -36,5 +36,7 @@ def test_same_errors_as_pyhanko(data):
         fastpdf.read_hex_string_from_stream(io.BytesIO(data))
 
 
-def test_installed_by_the_app():
+def test_installed_by_the_modules_that_read_pdfs():
+    from chinhquyen.signing import services, verification  # noqa: F401
+
     assert generic.read_hex_string_from_stream is fastpdf.read_hex_string_from_stream

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chinhquyen.accounts.demo import (
@@ -15,6 +16,7 @@ from chinhquyen.accounts.demo import (
     stored_totp_secret,
 )
 from chinhquyen.accounts.models import User
+from chinhquyen.core.cli import SETUP_STEP, database_ready
 
 
 class Command(BaseCommand):
@@ -31,6 +33,15 @@ class Command(BaseCommand):
                 + ", ".join(sorted(DEMO_OFFICIAL_USERNAMES))
                 + "."
             )
+        if not database_ready(User._meta.db_table, Authenticator._meta.db_table):
+            # Straight after install: the demo accounts will get the fixed demo secret, so its
+            # code is already known; nothing is read or written.
+            self._print(username)
+            self.stderr.write(
+                f"Chưa có cơ sở dữ liệu: mã tính từ khóa TOTP dùng thử cố định ({SETUP_STEP}"
+                " rồi «make demo» để tạo tài khoản)."
+            )
+            return
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError("Chưa có tài khoản này: hãy chạy «python manage.py load_demo».")
@@ -40,6 +51,9 @@ class Command(BaseCommand):
                 "Tài khoản này không còn dùng khóa TOTP dùng thử (đã kích hoạt lại bằng thiết bị "
                 "khác hoặc chưa kích hoạt): lệnh không in mã."
             )
+        self._print(username)
+
+    def _print(self, username: str) -> None:
         now = time.time()
         period = mfa_settings.TOTP_PERIOD
         remaining = period - int(now) % period

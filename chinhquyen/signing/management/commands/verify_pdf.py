@@ -9,11 +9,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chinhquyen.signing.services import VerificationResult, verify_pdf
+from chinhquyen.core.cli import SETUP_STEP, database_ready
+from chinhquyen.signing.verification import VerificationResult, verify_pdf
 
 
 class Command(BaseCommand):
     help = "Kiểm tra chữ ký số của một tệp PDF (mã thoát 0 khi hợp lệ, 1 khi không)."
+    requires_system_checks: list[str] = []  # reads a file: works before any set-up
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="Tệp PDF cần kiểm tra")
@@ -38,8 +40,16 @@ class Command(BaseCommand):
                 roots.append(Path(cert).read_bytes())
             except OSError as exc:
                 raise CommandError(f"Không đọc được chứng thư {cert}.") from exc
+        from chinhquyen.signing.models import TrustRoot
+
+        database = database_ready(TrustRoot._meta.db_table)
+        if not database:
+            self.stderr.write(
+                "Chưa có cơ sở dữ liệu: chỉ tin chứng thư gốc thử nghiệm và chứng thư --trust "
+                f"(để dùng danh sách chứng thư gốc của hệ thống, {SETUP_STEP})."
+            )
         try:
-            result = verify_pdf(pdf, trust_roots=roots)
+            result = verify_pdf(pdf, trust_roots=roots, database=database)
         except ValueError as exc:
             raise CommandError("Chứng thư tin cậy không đúng định dạng.") from exc
         if options["json"]:
