@@ -11,8 +11,10 @@ registration): ``DossiersConfig.ready()`` does ``from . import integrations``.
 - the applicant pays a dossier's fee online: ``dossier_fee_payment`` makes (or reuses) the
   payment of payable type ``dossier``; once paid → ``dossier_set_payment_status(paid)`` and
   the ``dossier.payment_received`` notification.
-- ``result_attached`` → an electronic PDF result not yet signed is sealed with the competent
-  organisation's active credential (``sign_result_pdf``) when it has one.
+- ``results_approved`` (the competent person's approval) → each approved electronic PDF result
+  not yet signed is sealed with the competent organisation's active credential
+  (``sign_result_pdf``) when it has one; with ``DOSSIER_SEAL_RESULTS_AT = "return"`` this
+  happens on ``returned`` instead. A result is never sealed before its approval.
 
 Notification handlers run inside the dossier's transaction (``in_transaction`` hooks): the
 outbox rows commit with the change, and delivery is scheduled for after the commit. Sealing a
@@ -38,7 +40,7 @@ from chinhquyen.payments import services as payment_services
 from chinhquyen.payments.hooks import on_payment_paid
 from chinhquyen.payments.models import Payment
 
-from . import hooks, services
+from . import conf, hooks, services
 from .models import Dossier, DossierResult, DossierStatus, PaymentStatus
 from .pdf import appointment_text, lookup_url, money_text
 from .workflow import is_applicant_of
@@ -324,21 +326,21 @@ def _has_signature_anchor(pdf_bytes: bytes) -> bool:
         return False
 
 
-def on_result_attached(event: hooks.HookEvent) -> None:
-    """Seal a newly attached electronic PDF result when the competent organisation has an
-    active credential (otherwise it stays unsigned, to be signed by an official)."""
-    result_id = event.payload.get("result_id")
-    if not isinstance(result_id, int):
-        return
+def seal_result(result_id: int) -> bool:
+    """Seal an approved electronic PDF result with the competent organisation's active
+    credential (when it has one; otherwise it stays unsigned, to be signed by an official).
+    Returns whether it was sealed. A result not approved is never sealed."""
     result = (
         DossierResult.objects.select_related("dossier__competent_organisation")
         .filter(pk=result_id)
         .first()
     )
     if result is None or result.signed or not result.file or result.is_cancelled:
-        return
+        return False
+    if result.approved_at is None:
+        return False
     if result.content_type != "application/pdf" and not result.file.name.endswith(".pdf"):
-        return
+        return False
     from chinhquyen.signing.models import CredentialKind, SigningCredential
 
     dossier = result.dossier
@@ -350,7 +352,7 @@ def on_result_attached(event: hooks.HookEvent) -> None:
         .exists()
     )
     if not has_credential:
-        return
+        return False
     with result.file.open("rb") as handle:
         original = handle.read()
     signed = sign_result_pdf(dossier, original, result_code=result.code)
@@ -359,6 +361,29 @@ def on_result_attached(event: hooks.HookEvent) -> None:
         result=result,
         signed_file=ContentFile(signed, name=result.original_name or "ket-qua.pdf"),
     )
+    return True
+
+
+def on_results_approved(event: hooks.HookEvent) -> None:
+    """The competent person approved results: seal them now (unless the province seals at
+    the desk's return step)."""
+    if conf.seal_results_at() != conf.SEAL_AT_APPROVAL:
+        return
+    for result_id in event.payload.get("result_ids") or []:
+        if isinstance(result_id, int):
+            seal_result(result_id)
+
+
+def on_returned(event: hooks.HookEvent) -> None:
+    """The desk returned the result: seal the approved results when the province seals at
+    return."""
+    if conf.seal_results_at() != conf.SEAL_AT_RETURN:
+        return
+    ids = DossierResult.objects.filter(
+        dossier_id=event.dossier_id, approved_at__isnull=False, signed=False
+    ).values_list("pk", flat=True)
+    for result_id in list(ids):
+        seal_result(result_id)
 
 
 # Notifications write their outbox rows inside the dossier's transaction (in_transaction): a
@@ -372,7 +397,8 @@ NOTIFICATION_HANDLERS: dict[str, hooks.Callback] = {
 }
 # Sealing a result reads keys and rewrites a PDF: after the commit, never inside it.
 AFTER_COMMIT_HANDLERS: dict[str, hooks.Callback] = {
-    "result_attached": on_result_attached,
+    "results_approved": on_results_approved,
+    "returned": on_returned,
 }
 
 

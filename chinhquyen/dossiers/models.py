@@ -495,6 +495,17 @@ class DossierResult(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The competent person's approval (the leader's «Phê duyệt», or «Hoàn thành xử lý» where
+    # the process has no approval step). A result is sealed only once approved; a result
+    # added after the approval needs a new approval before it is returned.
+    approved_at = models.DateTimeField("thời điểm phê duyệt", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     cancelled_at = models.DateTimeField("thời điểm hủy", null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

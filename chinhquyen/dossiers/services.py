@@ -1184,6 +1184,52 @@ def _to_result_ready(
         actor=actor,
         classification=locked.classification,
     )
+    _approve_results(locked, actor=actor, at=moment, event_id=event.pk)
+    return locked
+
+
+def _approve_results(
+    dossier: Dossier, *, actor: object, at: dt.datetime, event_id: int | None
+) -> list[int]:
+    """Mark the dossier's results not yet approved (and not cancelled) as approved by ``actor``
+    at ``at``; the ``results_approved`` hook seals them after the commit. Returns their ids."""
+    pending = DossierResult.objects.select_for_update().filter(
+        dossier=dossier, cancelled_at__isnull=True, approved_at__isnull=True
+    )
+    ids = list(pending.values_list("pk", flat=True))
+    if ids:
+        DossierResult.objects.filter(pk__in=ids).update(
+            approved_at=at, approved_by=_user_or_none(actor)
+        )
+        hooks.emit(
+            "results_approved", dossier=dossier, event_id=event_id, actor=actor, result_ids=ids
+        )
+    return ids
+
+
+def _approve_changed_result(
+    actor: User, dossier: Dossier | int, *, note: str, at: dt.datetime | None
+) -> Dossier:
+    """A leader of the competent organisation approves results added after the approval (the
+    dossier stays at the desk, ready to be returned)."""
+    locked, before, target = _begin(actor, dossier, Action.APPROVE)
+    moment = _moment(at, locked)
+    pending = list(
+        locked.results.filter(cancelled_at__isnull=True, approved_at__isnull=True).values_list(
+            "code", flat=True
+        )
+    )
+    event = _record(
+        locked,
+        actor=actor,
+        action=Action.APPROVE,
+        from_status=before,
+        to_status=target,
+        at=moment,
+        reason=_text(note, field="note", label="ghi chú", required=False),
+        data={"result_codes": pending},
+    )
+    _approve_results(locked, actor=actor, at=moment, event_id=event.pk)
     return locked
 
 
@@ -1192,8 +1238,14 @@ def dossier_approve(
     *, actor: User, dossier: Dossier | int, note: str = "", at: dt.datetime | None = None
 ) -> Dossier:
     """The leader approves: processing ends (the dossier is finished and classified) and the
-    result goes to the receiving desk to be returned."""
+    result goes to the receiving desk to be returned. The results are approved (and sealed)
+    now, never before. At the desk, a leader of the competent organisation approves a result
+    added after the approval."""
     with audit_actor(actor):
+        pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+        status = Dossier.objects.filter(pk=pk).values_list("status", flat=True).first()
+        if status == DossierStatus.RESULT_READY:
+            return _approve_changed_result(actor, dossier, note=note, at=at)
         return _to_result_ready(actor, dossier, Action.APPROVE, note=note, at=at)
 
 
@@ -1879,6 +1931,11 @@ def dossier_result_set_signed(
         locked = _lock(row.dossier_id)
         if row.cancelled_at is not None:
             raise DomainError("Kết quả đã bị hủy, không thể ký.", code="already_cancelled")
+        if row.approved_at is None:
+            raise DomainError(
+                "Kết quả chưa được người có thẩm quyền phê duyệt, chưa thể ký số.",
+                code="not_approved",
+            )
         moment = _moment(at, locked)
         previous_sha = row.sha256
         row.original_name = checked.name
