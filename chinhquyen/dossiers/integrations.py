@@ -30,18 +30,20 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from chinhquyen.accounts.models import User
 from chinhquyen.core.api import DomainError
 from chinhquyen.core.pdf import find_signature_box
 from chinhquyen.notifications.services import notify
+from chinhquyen.orgs.models import Organisation
 from chinhquyen.payments import services as payment_services
-from chinhquyen.payments.hooks import on_payment_paid
+from chinhquyen.payments.hooks import on_payment_paid, register_payable_url
 from chinhquyen.payments.models import Payment
 
-from . import conf, hooks, services
-from .models import Dossier, DossierResult, DossierStatus, PaymentStatus
+from . import conf, hooks, notices, services
+from .models import Dossier, DossierResult, DossierStatus, PaymentStatus, ResultDelivery
 from .pdf import appointment_text, lookup_url, money_text
 from .workflow import is_applicant_of
 
@@ -152,10 +154,15 @@ def on_result_ready(event: hooks.HookEvent) -> None:
     if dossier is None:
         return
     org = dossier.receiving_organisation
+    place = ", ".join(p for p in (org.name, org.address) if p)
+    electronic = dossier.results.filter(cancelled_at__isnull=True).exclude(file="").exists()
+    if electronic and dossier.result_delivery == ResultDelivery.ONLINE:
+        # the result is online: say so instead of asking the applicant to come in
+        place = "Cổng dịch vụ công trực tuyến (kết quả điện tử, tải về tại trang hồ sơ)"
     notify_applicant(
         dossier,
         template="dossier.result_ready",
-        context={"place": ", ".join(p for p in (org.name, org.address) if p)},
+        context={"place": place},
         key=f"result_ready:{event.event_id}",
     )
 
@@ -283,7 +290,13 @@ def dossier_fee_payment(*, actor: User, dossier: Dossier) -> Payment:
 # --- Signed results -------------------------------------------------------------------------
 
 
-def sign_result_pdf(dossier: Dossier, pdf_bytes: bytes, *, result_code: str = "") -> bytes:
+def sign_result_pdf(
+    dossier: Dossier,
+    pdf_bytes: bytes,
+    *,
+    result_code: str = "",
+    organisation: Organisation | None = None,
+) -> bytes:
     """Sign a result PDF with the competent organisation's active credential (ND 45/2020: an
     electronic result signed by the competent agency).
 
@@ -294,9 +307,10 @@ def sign_result_pdf(dossier: Dossier, pdf_bytes: bytes, *, result_code: str = ""
     """
     from chinhquyen.signing.services import active_credential_for_organisation, sign_pdf
 
-    credential = active_credential_for_organisation(dossier.competent_organisation)
+    issuer = organisation or dossier.competent_organisation
+    credential = active_credential_for_organisation(issuer)
     reason = f"Kết quả giải quyết hồ sơ {dossier.code}"
-    location = dossier.competent_organisation.name
+    location = issuer.name
     if _has_signature_anchor(pdf_bytes) and credential.seal_image:
         return sign_pdf(
             pdf=pdf_bytes,
@@ -326,6 +340,17 @@ def _has_signature_anchor(pdf_bytes: bytes) -> bool:
         return False
 
 
+def has_seal(organisation: Organisation) -> bool:
+    """The organisation has an active credential the server can seal with (not remote)."""
+    from chinhquyen.signing.models import CredentialKind, SigningCredential
+
+    return (
+        SigningCredential.objects.filter(organisation=organisation, is_active=True)
+        .exclude(kind=CredentialKind.REMOTE)
+        .exists()
+    )
+
+
 def seal_result(result_id: int) -> bool:
     """Seal an approved electronic PDF result with the competent organisation's active
     credential (when it has one; otherwise it stays unsigned, to be signed by an official).
@@ -341,17 +366,8 @@ def seal_result(result_id: int) -> bool:
         return False
     if result.content_type != "application/pdf" and not result.file.name.endswith(".pdf"):
         return False
-    from chinhquyen.signing.models import CredentialKind, SigningCredential
-
     dossier = result.dossier
-    has_credential = (
-        SigningCredential.objects.filter(
-            organisation=dossier.competent_organisation, is_active=True
-        )
-        .exclude(kind=CredentialKind.REMOTE)
-        .exists()
-    )
-    if not has_credential:
+    if not has_seal(dossier.competent_organisation):
         return False
     with result.file.open("rb") as handle:
         original = handle.read()
@@ -399,6 +415,8 @@ NOTIFICATION_HANDLERS: dict[str, hooks.Callback] = {
 AFTER_COMMIT_HANDLERS: dict[str, hooks.Callback] = {
     "results_approved": on_results_approved,
     "returned": on_returned,
+    # the one-stop form of each action (rendered and sealed after the commit)
+    **{name: notices.issue_for_hook for name in notices.HOOK_KINDS},
 }
 
 
@@ -409,6 +427,12 @@ def register() -> None:
     for name, handler in AFTER_COMMIT_HANDLERS.items():
         hooks.register(name, handler)
     on_payment_paid(PAYABLE_TYPE)(on_dossier_fee_paid)
+    register_payable_url(PAYABLE_TYPE, _dossier_page)
+
+
+def _dossier_page(payment: Payment) -> str:
+    """The applicant's dossier page (its pay button starts a new attempt)."""
+    return reverse("dossiers:my_detail", args=[int(payment.payable_id)])
 
 
 register()

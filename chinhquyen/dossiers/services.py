@@ -40,6 +40,7 @@ from chinhquyen.accounts.permissions import is_applicant, is_official
 from chinhquyen.accounts.validators import validate_phone
 from chinhquyen.catalog.forms_schema import validate_data
 from chinhquyen.catalog.models import (
+    Fee,
     OnlineLevel,
     Procedure,
     ProcedureVersion,
@@ -66,6 +67,7 @@ from .models import (
     DossierStatus,
     DossierStep,
     PaymentStatus,
+    ResultDelivery,
     SatisfactionRating,
     SatisfactionScore,
     StepKind,
@@ -501,9 +503,27 @@ def _check_room(dossier: Dossier, adding: int) -> None:
         )
 
 
-def _default_fee(version: ProcedureVersion) -> int:
-    first = version.fees.order_by("order", "pk").first()
-    return int(first.amount) if first is not None else 0
+def fee_case_for(version: ProcedureVersion, fee_case: Fee | int | str | None) -> Fee | None:
+    """The fee case (trường hợp) of ``version`` that applies: the one chosen, or the only one.
+    A procedure with several cases needs a choice (Vietnamese ``ValidationError``)."""
+    fees = list(version.fees.order_by("order", "pk"))
+    if fee_case is not None and fee_case != "":
+        wanted = fee_case.pk if isinstance(fee_case, Fee) else fee_case
+        chosen = next((f for f in fees if str(f.pk) == str(wanted)), None)
+        if chosen is None:
+            raise ValidationError(
+                {"fee_case": ["Trường hợp thu phí, lệ phí không thuộc thủ tục này."]}
+            )
+        return chosen
+    if len(fees) > 1:
+        raise ValidationError(
+            {
+                "fee_case": [
+                    "Thủ tục có nhiều trường hợp thu phí, lệ phí: hãy chọn trường hợp áp dụng."
+                ]
+            }
+        )
+    return fees[0] if fees else None
 
 
 def _fingerprint(
@@ -560,6 +580,8 @@ def _create(
     papers_received: list[dict[str, Any]],
     set_count: int,
     fee_total: int,
+    fee_case: Fee | None,
+    result_delivery: str = ResultDelivery.COUNTER,
     idempotency_key: str,
     fingerprint: str,
     at: dt.datetime,
@@ -601,6 +623,8 @@ def _create(
         appointment_at=appointment,
         due_at=appointment,
         fee_total=fee_total,
+        fee_case=fee_case,
+        result_delivery=result_delivery,
         payment_status=PaymentStatus.UNPAID if fee_total > 0 else PaymentStatus.NOT_REQUIRED,
     )
     _refresh_search_text(dossier)
@@ -669,9 +693,15 @@ def dossier_submit_online(
     competent_organisation: Organisation | None = None,
     applicant_details: Mapping[str, Any] | None = None,
     idempotency_key: str = "",
+    fee_case: Fee | int | None = None,
+    result_delivery: str = ResultDelivery.COUNTER,
     at: dt.datetime | None = None,
 ) -> IntakeResult:
     """An applicant submits a dossier online (channel 2).
+
+    ``fee_case`` is the procedure's fee case that applies (required when it has several); the
+    dossier's fee is that case's amount. ``result_delivery`` is how the applicant receives the
+    result (``ResultDelivery``).
 
     The form data is validated against the version's form schema; every required paper needs
     at least one uploaded file. A retry with the same ``idempotency_key`` returns the dossier of
@@ -714,6 +744,9 @@ def dossier_submit_online(
                 {"papers": [f"Chưa đính kèm: {name}." for name in missing]},
             )
         details = _clean_details({**_profile_details(actor), **(applicant_details or {})})
+        case = fee_case_for(version, fee_case)
+        if result_delivery not in ResultDelivery.values:
+            raise ValidationError({"result_delivery": ["Hình thức nhận kết quả không hợp lệ."]})
         dossier, pin = _create(
             actor=actor,
             version=version,
@@ -725,7 +758,9 @@ def dossier_submit_online(
             form_data=data,
             papers_received=[],
             set_count=1,
-            fee_total=_default_fee(version),
+            fee_total=int(case.amount) if case is not None else 0,
+            fee_case=case,
+            result_delivery=result_delivery,
             idempotency_key=key,
             fingerprint=fingerprint,
             at=moment,
@@ -779,9 +814,13 @@ def dossier_receive_at_counter(
     fee_total: int | None = None,
     set_count: int = 1,
     idempotency_key: str = "",
+    fee_case: Fee | int | None = None,
     at: dt.datetime | None = None,
 ) -> IntakeResult:
     """A desk officer receives a dossier at the counter (or by post) for an applicant.
+
+    The fee is the chosen ``fee_case``'s amount (a choice is required when the procedure has
+    several cases), unless the officer enters ``fee_total`` (e.g. an exemption).
 
     ``papers`` is the receipt's table of papers handed in (every required paper at least once);
     the electronic form is optional at the counter but validated when given. An ``applicant``
@@ -835,6 +874,9 @@ def dossier_receive_at_counter(
         table = _paper_table(papers, paper_rows)
         base = _profile_details(applicant) if applicant is not None else {}
         details = _clean_details({**base, **(applicant_details or {})})
+        case = fee_case_for(version, fee_case) if fee_total is None or fee_case else None
+        if fee_total is None:
+            fee_total = int(case.amount) if case is not None else 0
         dossier, pin = _create(
             actor=actor,
             version=version,
@@ -846,7 +888,8 @@ def dossier_receive_at_counter(
             form_data=data,
             papers_received=table,
             set_count=int(set_count),
-            fee_total=int(fee_total) if fee_total is not None else _default_fee(version),
+            fee_total=int(fee_total),
+            fee_case=case,
             idempotency_key=key if applicant is not None else "",
             fingerprint=fingerprint,
             at=moment,

@@ -284,6 +284,8 @@ class MyDossierListView(APIView):
             ),
             applicant_details=data.get("applicant"),
             idempotency_key=request.headers.get("Idempotency-Key", ""),
+            fee_case=data.get("fee_case"),
+            result_delivery=data["result_delivery"],
         )
         body = {
             "dossier": _applicant_detail(request, result.dossier.pk),
@@ -520,6 +522,7 @@ class CounterIntakeView(APIView):
             channel=int(data["channel"]),
             fee_total=data.get("fee_total"),
             set_count=data["set_count"],
+            fee_case=data.get("fee_case"),
         )
         body = {
             "dossier": _officer_detail(request, result.dossier.pk),
