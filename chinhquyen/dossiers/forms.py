@@ -148,7 +148,7 @@ def set_fee_cases(form: forms.Form, fees: Any) -> None:
         del form.fields["fee_case"]
         return
     field.queryset = Fee.objects.filter(pk__in=[f.pk for f in fees]).order_by("order", "pk")
-    field.label_from_instance = fee_case_label  # type: ignore[method-assign]
+    field.label_from_instance = fee_case_label  # type: ignore[method-assign,assignment]
 
 
 class SupplementAnswerForm(forms.Form):

@@ -46,7 +46,7 @@ from .pdf import appointment_text
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {
     ReminderKind.STEP_DUE: "dossier.step_due_reminder",
     ReminderKind.APOLOGY: "dossier.apology_prompt",
 }

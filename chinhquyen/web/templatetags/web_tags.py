@@ -157,10 +157,11 @@ def vi_datetime(value: dt.datetime | str | None) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):
+        text = value
         try:
-            value = dt.datetime.fromisoformat(value)
+            value = dt.datetime.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return f"{value:%H:%M} {WEEKDAYS[value.weekday()]}, {value:%d/%m/%Y}"
