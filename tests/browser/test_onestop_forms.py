@@ -126,3 +126,20 @@ def test_supplement_request_form_for_officer_and_citizen(people: Any, width: int
     assert dossier.code in words(data) and "Thiếu bản sao CCCD" in words(data)
     receipt = download(citizen, c.get_by_role("link", name=re.compile("Tải giấy tiếp nhận")))
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in words(receipt)
+
+
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
+def test_signup_shows_business_fields_to_businesses_only(people: Any, width: int) -> None:
+    visitor = people("khach", width=width)
+    v = visitor.page
+    visitor.go(reverse("account_signup"))
+    expect(v.get_by_role("textbox", name="Họ và tên", exact=True)).to_be_visible()
+    expect(v.locator("#id_tax_code")).to_be_hidden()
+    expect(v.locator("#id_organisation_name")).to_be_hidden()
+    expect(v.locator("#id_citizen_id")).to_be_visible()
+    seen(visitor, "dang-ky-cong-dan")
+    v.get_by_role("radio", name="Tổ chức, doanh nghiệp", exact=True).check()
+    expect(v.locator("#id_tax_code")).to_be_visible()
+    expect(v.locator("#id_organisation_name")).to_be_visible()
+    expect(v.locator("#id_citizen_id")).to_be_hidden()
+    seen(visitor, "dang-ky-doanh-nghiep")
