@@ -503,9 +503,13 @@ def _check_room(dossier: Dossier, adding: int) -> None:
         )
 
 
-def fee_case_for(version: ProcedureVersion, fee_case: Fee | int | str | None) -> Fee | None:
+def fee_case_for(
+    version: ProcedureVersion, fee_case: Fee | int | str | None, *, required: bool = False
+) -> Fee | None:
     """The fee case (trường hợp) of ``version`` that applies: the one chosen, or the only one.
-    A procedure with several cases needs a choice (Vietnamese ``ValidationError``)."""
+    With several cases and none chosen: a Vietnamese ``ValidationError`` when ``required``
+    (the applicant's and the desk's screens and the API), else the first case (imports,
+    demo data)."""
     fees = list(version.fees.order_by("order", "pk"))
     if fee_case is not None and fee_case != "":
         wanted = fee_case.pk if isinstance(fee_case, Fee) else fee_case
@@ -515,7 +519,7 @@ def fee_case_for(version: ProcedureVersion, fee_case: Fee | int | str | None) ->
                 {"fee_case": ["Trường hợp thu phí, lệ phí không thuộc thủ tục này."]}
             )
         return chosen
-    if len(fees) > 1:
+    if len(fees) > 1 and required:
         raise ValidationError(
             {
                 "fee_case": [
@@ -694,14 +698,15 @@ def dossier_submit_online(
     applicant_details: Mapping[str, Any] | None = None,
     idempotency_key: str = "",
     fee_case: Fee | int | None = None,
+    fee_case_required: bool = False,
     result_delivery: str = ResultDelivery.COUNTER,
     at: dt.datetime | None = None,
 ) -> IntakeResult:
     """An applicant submits a dossier online (channel 2).
 
-    ``fee_case`` is the procedure's fee case that applies (required when it has several); the
-    dossier's fee is that case's amount. ``result_delivery`` is how the applicant receives the
-    result (``ResultDelivery``).
+    ``fee_case`` is the procedure's fee case that applies (with ``fee_case_required``, a choice
+    is needed when it has several); the dossier's fee is that case's amount.
+    ``result_delivery`` is how the applicant receives the result (``ResultDelivery``).
 
     The form data is validated against the version's form schema; every required paper needs
     at least one uploaded file. A retry with the same ``idempotency_key`` returns the dossier of
@@ -744,7 +749,7 @@ def dossier_submit_online(
                 {"papers": [f"Chưa đính kèm: {name}." for name in missing]},
             )
         details = _clean_details({**_profile_details(actor), **(applicant_details or {})})
-        case = fee_case_for(version, fee_case)
+        case = fee_case_for(version, fee_case, required=fee_case_required)
         if result_delivery not in ResultDelivery.values:
             raise ValidationError({"result_delivery": ["Hình thức nhận kết quả không hợp lệ."]})
         dossier, pin = _create(
@@ -815,6 +820,7 @@ def dossier_receive_at_counter(
     set_count: int = 1,
     idempotency_key: str = "",
     fee_case: Fee | int | None = None,
+    fee_case_required: bool = False,
     at: dt.datetime | None = None,
 ) -> IntakeResult:
     """A desk officer receives a dossier at the counter (or by post) for an applicant.
@@ -874,7 +880,11 @@ def dossier_receive_at_counter(
         table = _paper_table(papers, paper_rows)
         base = _profile_details(applicant) if applicant is not None else {}
         details = _clean_details({**base, **(applicant_details or {})})
-        case = fee_case_for(version, fee_case) if fee_total is None or fee_case else None
+        case = (
+            fee_case_for(version, fee_case, required=fee_case_required)
+            if fee_total is None or fee_case
+            else None
+        )
         if fee_total is None:
             fee_total = int(case.amount) if case is not None else 0
         dossier, pin = _create(

@@ -544,6 +544,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
                     applicant_details=applicant_form.details(),
                     idempotency_key=meta_form.cleaned_data["idempotency_key"],
                     fee_case=meta_form.cleaned_data.get("fee_case"),
+                    fee_case_required=True,
                     result_delivery=meta_form.cleaned_data["result_delivery"]
                     or ResultDelivery.COUNTER,
                 )
@@ -848,6 +849,7 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
                     channel=intake_form.cleaned_data["channel"],
                     set_count=intake_form.cleaned_data["set_count"],
                     fee_case=intake_form.cleaned_data.get("fee_case"),
+                    fee_case_required=True,
                 )
             except (DomainError, ValidationError) as exc:
                 errors = _error_messages(exc)

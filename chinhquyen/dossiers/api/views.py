@@ -285,6 +285,7 @@ class MyDossierListView(APIView):
             applicant_details=data.get("applicant"),
             idempotency_key=request.headers.get("Idempotency-Key", ""),
             fee_case=data.get("fee_case"),
+            fee_case_required=True,
             result_delivery=data["result_delivery"],
         )
         body = {
@@ -523,6 +524,7 @@ class CounterIntakeView(APIView):
             fee_total=data.get("fee_total"),
             set_count=data["set_count"],
             fee_case=data.get("fee_case"),
+            fee_case_required=True,
         )
         body = {
             "dossier": _officer_detail(request, result.dossier.pk),

@@ -43,8 +43,9 @@ def _submit(world: World, **kwargs) -> Dossier:
 def test_online_submission_follows_the_chosen_fee_case(world: World) -> None:
     second = _second_case(world)
     with pytest.raises(ValidationError) as missing:
-        _submit(world)
+        _submit(world, fee_case_required=True)  # the screens and the API require a choice
     assert "hãy chọn trường hợp áp dụng" in str(missing.value)
+    assert _submit(world).fee_total == 200_000  # imports and demo data: the first case
     d = _submit(world, fee_case=second.pk, result_delivery=ResultDelivery.ONLINE)
     assert d.fee_total == 100_000 and d.fee_case == second
     assert d.result_delivery == ResultDelivery.ONLINE
