@@ -35,3 +35,16 @@ def apology_notice_hours() -> Decimal:
     at least this much working time before the deadline (DOMAIN.md §2: "no later than one day
     before"; DOSSIER_APOLOGY_NOTICE_HOURS, default 8 = one working day)."""
     return Decimal(str(getattr(settings, "DOSSIER_APOLOGY_NOTICE_HOURS", 8)))
+
+
+#: When the competent organisation's seal goes on an electronic result.
+SEAL_AT_APPROVAL = "approval"
+SEAL_AT_RETURN = "return"
+
+
+def seal_results_at() -> str:
+    """When electronic results are sealed (DOSSIER_SEAL_RESULTS_AT): ``"approval"`` (default —
+    the competent person's approval) or ``"return"`` (the desk's return step, for provinces
+    that seal when returning). Never before the approval."""
+    value = str(getattr(settings, "DOSSIER_SEAL_RESULTS_AT", SEAL_AT_APPROVAL))
+    return SEAL_AT_RETURN if value == SEAL_AT_RETURN else SEAL_AT_APPROVAL

@@ -11,10 +11,18 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from chinhquyen.accounts.models import User
+from chinhquyen.catalog.models import Fee
 from chinhquyen.core.ids import MAX_ID
 from chinhquyen.orgs.models import Organisation
 
-from .models import Channel, Dossier, DossierResult, DossierStatus, SatisfactionScore
+from .models import (
+    Channel,
+    Dossier,
+    DossierResult,
+    DossierStatus,
+    ResultDelivery,
+    SatisfactionScore,
+)
 from .workflow import Action
 
 MAX_FILES_PER_FIELD = 10
@@ -93,7 +101,25 @@ class SubmitMetaForm(forms.Form):
         help_text="Thủ tục được giải quyết tại nhiều nơi: chọn nơi bạn muốn nộp.",
     )
 
-    def __init__(self, *args: Any, competent_choices: Any = None, **kwargs: Any) -> None:
+    fee_case = forms.ModelChoiceField(
+        label="Trường hợp thu phí, lệ phí",
+        queryset=Fee.objects.none(),
+        required=True,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        help_text="Chọn trường hợp áp dụng với hồ sơ của bạn: phí, lệ phí theo trường hợp này.",
+    )
+    result_delivery = forms.ChoiceField(
+        label="Hình thức nhận kết quả",
+        choices=ResultDelivery.choices,
+        initial=ResultDelivery.ONLINE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(
+        self, *args: Any, competent_choices: Any = None, fees: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         competent = self.fields["competent"]
         assert isinstance(competent, forms.ModelChoiceField)
@@ -102,6 +128,27 @@ class SubmitMetaForm(forms.Form):
         else:
             competent.queryset = competent_choices
             competent.required = True
+        set_fee_cases(self, fees)
+
+
+def fee_case_label(fee: Fee) -> str:
+    """ "Cấp lần đầu — 200.000 đồng (Lệ phí)"; "Không thu phí, lệ phí" for a zero case."""
+    amount = f"{fee.amount:,}".replace(",", ".") + " đồng" if fee.amount else "Miễn phí"
+    case = fee.case_description or "Mọi trường hợp"
+    return f"{case} — {amount} ({fee.get_kind_display()})"
+
+
+def set_fee_cases(form: forms.Form, fees: Any) -> None:
+    """Offer the procedure's fee cases in ``form.fields["fee_case"]`` when it has several;
+    otherwise drop the field (the only case applies)."""
+    field = form.fields["fee_case"]
+    assert isinstance(field, forms.ModelChoiceField)
+    fees = list(fees or [])
+    if len(fees) < 2:
+        del form.fields["fee_case"]
+        return
+    field.queryset = Fee.objects.filter(pk__in=[f.pk for f in fees]).order_by("order", "pk")
+    field.label_from_instance = fee_case_label  # type: ignore[method-assign,assignment]
 
 
 class SupplementAnswerForm(forms.Form):
@@ -340,9 +387,10 @@ class RegisterExportForm(forms.Form):
 
 class CounterProcedureForm(forms.Form):
     thu_tuc = forms.CharField(
-        label="Mã thủ tục",
-        max_length=64,
-        help_text="Mã thủ tục trong danh mục thủ tục hành chính (ví dụ 1.001234).",
+        label="Mã hoặc tên thủ tục",
+        max_length=200,
+        help_text="Mã thủ tục (ví dụ 1.001234) hoặc tên, gõ có dấu hay không dấu đều được "
+        "(ví dụ «dang ky khai sinh»).",
     )
 
 
@@ -366,15 +414,24 @@ class CounterIntakeForm(forms.Form):
         required=False,
         empty_label="— Theo thủ tục, nơi tiếp nhận —",
     )
+    fee_case = forms.ModelChoiceField(
+        label="Trường hợp thu phí, lệ phí",
+        queryset=Fee.objects.none(),
+        required=True,
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(
         self,
         *args: Any,
         desks: list[Organisation],
         competent_choices: Any = None,
+        fees: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        set_fee_cases(self, fees)
         receiving = self.fields["receiving"]
         competent = self.fields["competent"]
         assert isinstance(receiving, forms.ModelChoiceField)

@@ -34,6 +34,8 @@ Events and their payload keys:
 - ``result_attached``: result_id, result_code
 - ``result_cancelled``: result_id, result_code, reason
 - ``result_ready``: classification
+- ``results_approved``: result_ids (results the competent person just approved; sealed then,
+  or at the return when the province seals at return)
 - ``returned``
 - ``refused``: reason
 - ``stopped``: reason, withdrawn (True when the applicant withdrew)
@@ -71,6 +73,7 @@ EVENTS: frozenset[str] = frozenset(
         "result_attached",
         "result_cancelled",
         "result_ready",
+        "results_approved",
         "returned",
         "refused",
         "stopped",

@@ -11,8 +11,10 @@ registration): ``DossiersConfig.ready()`` does ``from . import integrations``.
 - the applicant pays a dossier's fee online: ``dossier_fee_payment`` makes (or reuses) the
   payment of payable type ``dossier``; once paid → ``dossier_set_payment_status(paid)`` and
   the ``dossier.payment_received`` notification.
-- ``result_attached`` → an electronic PDF result not yet signed is sealed with the competent
-  organisation's active credential (``sign_result_pdf``) when it has one.
+- ``results_approved`` (the competent person's approval) → each approved electronic PDF result
+  not yet signed is sealed with the competent organisation's active credential
+  (``sign_result_pdf``) when it has one; with ``DOSSIER_SEAL_RESULTS_AT = "return"`` this
+  happens on ``returned`` instead. A result is never sealed before its approval.
 
 Notification handlers run inside the dossier's transaction (``in_transaction`` hooks): the
 outbox rows commit with the change, and delivery is scheduled for after the commit. Sealing a
@@ -28,18 +30,20 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from chinhquyen.accounts.models import User
 from chinhquyen.core.api import DomainError
 from chinhquyen.core.pdf import find_signature_box
 from chinhquyen.notifications.services import notify
+from chinhquyen.orgs.models import Organisation
 from chinhquyen.payments import services as payment_services
-from chinhquyen.payments.hooks import on_payment_paid
+from chinhquyen.payments.hooks import on_payment_paid, register_payable_url
 from chinhquyen.payments.models import Payment
 
-from . import hooks, services
-from .models import Dossier, DossierResult, DossierStatus, PaymentStatus
+from . import conf, hooks, notices, services
+from .models import Dossier, DossierResult, DossierStatus, PaymentStatus, ResultDelivery
 from .pdf import appointment_text, lookup_url, money_text
 from .workflow import is_applicant_of
 
@@ -150,10 +154,15 @@ def on_result_ready(event: hooks.HookEvent) -> None:
     if dossier is None:
         return
     org = dossier.receiving_organisation
+    place = ", ".join(p for p in (org.name, org.address) if p)
+    electronic = dossier.results.filter(cancelled_at__isnull=True).exclude(file="").exists()
+    if electronic and dossier.result_delivery == ResultDelivery.ONLINE:
+        # the result is online: say so instead of asking the applicant to come in
+        place = "Cổng dịch vụ công trực tuyến (kết quả điện tử, tải về tại trang hồ sơ)"
     notify_applicant(
         dossier,
         template="dossier.result_ready",
-        context={"place": ", ".join(p for p in (org.name, org.address) if p)},
+        context={"place": place},
         key=f"result_ready:{event.event_id}",
     )
 
@@ -281,7 +290,13 @@ def dossier_fee_payment(*, actor: User, dossier: Dossier) -> Payment:
 # --- Signed results -------------------------------------------------------------------------
 
 
-def sign_result_pdf(dossier: Dossier, pdf_bytes: bytes, *, result_code: str = "") -> bytes:
+def sign_result_pdf(
+    dossier: Dossier,
+    pdf_bytes: bytes,
+    *,
+    result_code: str = "",
+    organisation: Organisation | None = None,
+) -> bytes:
     """Sign a result PDF with the competent organisation's active credential (ND 45/2020: an
     electronic result signed by the competent agency).
 
@@ -292,9 +307,10 @@ def sign_result_pdf(dossier: Dossier, pdf_bytes: bytes, *, result_code: str = ""
     """
     from chinhquyen.signing.services import active_credential_for_organisation, sign_pdf
 
-    credential = active_credential_for_organisation(dossier.competent_organisation)
+    issuer = organisation or dossier.competent_organisation
+    credential = active_credential_for_organisation(issuer)
     reason = f"Kết quả giải quyết hồ sơ {dossier.code}"
-    location = dossier.competent_organisation.name
+    location = issuer.name
     if _has_signature_anchor(pdf_bytes) and credential.seal_image:
         return sign_pdf(
             pdf=pdf_bytes,
@@ -324,33 +340,35 @@ def _has_signature_anchor(pdf_bytes: bytes) -> bool:
         return False
 
 
-def on_result_attached(event: hooks.HookEvent) -> None:
-    """Seal a newly attached electronic PDF result when the competent organisation has an
-    active credential (otherwise it stays unsigned, to be signed by an official)."""
-    result_id = event.payload.get("result_id")
-    if not isinstance(result_id, int):
-        return
+def has_seal(organisation: Organisation) -> bool:
+    """The organisation has an active credential the server can seal with (not remote)."""
+    from chinhquyen.signing.models import CredentialKind, SigningCredential
+
+    return (
+        SigningCredential.objects.filter(organisation=organisation, is_active=True)
+        .exclude(kind=CredentialKind.REMOTE)
+        .exists()
+    )
+
+
+def seal_result(result_id: int) -> bool:
+    """Seal an approved electronic PDF result with the competent organisation's active
+    credential (when it has one; otherwise it stays unsigned, to be signed by an official).
+    Returns whether it was sealed. A result not approved is never sealed."""
     result = (
         DossierResult.objects.select_related("dossier__competent_organisation")
         .filter(pk=result_id)
         .first()
     )
     if result is None or result.signed or not result.file or result.is_cancelled:
-        return
+        return False
+    if result.approved_at is None:
+        return False
     if result.content_type != "application/pdf" and not result.file.name.endswith(".pdf"):
-        return
-    from chinhquyen.signing.models import CredentialKind, SigningCredential
-
+        return False
     dossier = result.dossier
-    has_credential = (
-        SigningCredential.objects.filter(
-            organisation=dossier.competent_organisation, is_active=True
-        )
-        .exclude(kind=CredentialKind.REMOTE)
-        .exists()
-    )
-    if not has_credential:
-        return
+    if not has_seal(dossier.competent_organisation):
+        return False
     with result.file.open("rb") as handle:
         original = handle.read()
     signed = sign_result_pdf(dossier, original, result_code=result.code)
@@ -359,6 +377,29 @@ def on_result_attached(event: hooks.HookEvent) -> None:
         result=result,
         signed_file=ContentFile(signed, name=result.original_name or "ket-qua.pdf"),
     )
+    return True
+
+
+def on_results_approved(event: hooks.HookEvent) -> None:
+    """The competent person approved results: seal them now (unless the province seals at
+    the desk's return step)."""
+    if conf.seal_results_at() != conf.SEAL_AT_APPROVAL:
+        return
+    for result_id in event.payload.get("result_ids") or []:
+        if isinstance(result_id, int):
+            seal_result(result_id)
+
+
+def on_returned(event: hooks.HookEvent) -> None:
+    """The desk returned the result: seal the approved results when the province seals at
+    return."""
+    if conf.seal_results_at() != conf.SEAL_AT_RETURN:
+        return
+    ids = DossierResult.objects.filter(
+        dossier_id=event.dossier_id, approved_at__isnull=False, signed=False
+    ).values_list("pk", flat=True)
+    for result_id in list(ids):
+        seal_result(result_id)
 
 
 # Notifications write their outbox rows inside the dossier's transaction (in_transaction): a
@@ -372,7 +413,10 @@ NOTIFICATION_HANDLERS: dict[str, hooks.Callback] = {
 }
 # Sealing a result reads keys and rewrites a PDF: after the commit, never inside it.
 AFTER_COMMIT_HANDLERS: dict[str, hooks.Callback] = {
-    "result_attached": on_result_attached,
+    "results_approved": on_results_approved,
+    "returned": on_returned,
+    # the one-stop form of each action (rendered and sealed after the commit)
+    **{name: notices.issue_for_hook for name in notices.HOOK_KINDS},
 }
 
 
@@ -383,6 +427,12 @@ def register() -> None:
     for name, handler in AFTER_COMMIT_HANDLERS.items():
         hooks.register(name, handler)
     on_payment_paid(PAYABLE_TYPE)(on_dossier_fee_paid)
+    register_payable_url(PAYABLE_TYPE, _dossier_page)
+
+
+def _dossier_page(payment: Payment) -> str:
+    """The applicant's dossier page (its pay button starts a new attempt)."""
+    return reverse("dossiers:my_detail", args=[int(payment.payable_id)])
 
 
 register()

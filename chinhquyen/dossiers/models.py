@@ -23,7 +23,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from chinhquyen.catalog.models import Procedure, ProcedureVersion, ProcessStep, RequiredPaper
+from chinhquyen.catalog.models import (
+    Fee,
+    Procedure,
+    ProcedureVersion,
+    ProcessStep,
+    RequiredPaper,
+)
 from chinhquyen.orgs.models import Organisation
 
 
@@ -33,6 +39,14 @@ class Channel(models.IntegerChoices):
     COUNTER = 1, "Trực tiếp"
     ONLINE = 2, "Trực tuyến"
     POST = 3, "Bưu chính công ích"
+
+
+class ResultDelivery(models.TextChoices):
+    """How the applicant receives the result (chosen when submitting)."""
+
+    ONLINE = "online", "Nhận kết quả trực tuyến (bản điện tử)"
+    COUNTER = "counter", "Nhận trực tiếp tại nơi nộp hồ sơ"
+    POST = "post", "Nhận qua dịch vụ bưu chính công ích"
 
 
 class DossierStatus(models.TextChoices):
@@ -191,6 +205,21 @@ class Dossier(models.Model):
         "kết quả đúng hạn", max_length=8, choices=Timeliness.choices, blank=True, default=""
     )
     fee_total = models.PositiveBigIntegerField("phí, lệ phí (đồng)", default=0)
+    result_delivery = models.CharField(
+        "hình thức nhận kết quả",
+        max_length=8,
+        choices=ResultDelivery.choices,
+        default=ResultDelivery.COUNTER,
+    )
+    # the procedure's fee case (trường hợp) the applicant or the desk chose; the fee follows it
+    fee_case = models.ForeignKey(
+        Fee,
+        verbose_name="trường hợp thu phí, lệ phí",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     payment_status = models.CharField(
         "thanh toán",
         max_length=16,
@@ -495,6 +524,17 @@ class DossierResult(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The competent person's approval (the leader's «Phê duyệt», or «Hoàn thành xử lý» where
+    # the process has no approval step). A result is sealed only once approved; a result
+    # added after the approval needs a new approval before it is returned.
+    approved_at = models.DateTimeField("thời điểm phê duyệt", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     cancelled_at = models.DateTimeField("thời điểm hủy", null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -559,3 +599,118 @@ class SatisfactionRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.get_score_display()}"
+
+
+class NoticeKind(models.TextChoices):
+    """The one-stop forms issued when their action happens (DOMAIN.md §2, Phụ lục I)."""
+
+    SUPPLEMENT_REQUEST = "supplement_request", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"
+    REFUSAL = "refusal", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"
+    APOLOGY = "apology", "Văn bản xin lỗi và hẹn lại ngày trả kết quả"
+    STOP_NOTICE = "stop_notice", "Thông báo dừng giải quyết hồ sơ"
+    CONTROL_SHEET = "control_sheet", "Phiếu kiểm soát quá trình giải quyết hồ sơ"
+
+
+class DossierNotice(models.Model):
+    """A one-stop form issued for a dossier (PDF, stored as issued; sealed when the issuing
+    unit has a digital seal). One per history event and kind."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField("loại", max_length=24, choices=NoticeKind.choices)
+    event = models.ForeignKey(
+        DossierEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pause = models.ForeignKey(
+        DossierPause, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    signed = models.BooleanField("đã ký số", default=False)
+    for_applicant = models.BooleanField("người nộp được tải", default=True)
+    issued_at = models.DateTimeField("thời điểm phát hành")
+
+    class Meta:
+        verbose_name = "phiếu, văn bản một cửa"
+        verbose_name_plural = "phiếu, văn bản một cửa"
+        ordering = ["dossier", "issued_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "kind", "event"], name="dossiers_notice_one_per_event"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.get_kind_display()}"
+
+    @property
+    def content_type(self) -> str:
+        return "application/pdf"
+
+    @property
+    def original_name(self) -> str:
+        return f"{NOTICE_FILE_STEMS.get(self.kind, 'phieu')}-{self.dossier.code}.pdf"
+
+
+NOTICE_FILE_STEMS: dict[str, str] = {
+    NoticeKind.SUPPLEMENT_REQUEST: "phieu-yeu-cau-bo-sung",
+    NoticeKind.REFUSAL: "phieu-tu-choi-tiep-nhan",
+    NoticeKind.APOLOGY: "van-ban-xin-loi-hen-lai",
+    NoticeKind.STOP_NOTICE: "thong-bao-dung-giai-quyet",
+    NoticeKind.CONTROL_SHEET: "phieu-kiem-soat",
+}
+
+
+class ReminderKind(models.TextChoices):
+    STEP_DUE = "step_due", "Nhắc trước hạn của bước xử lý"
+    APOLOGY = "apology", "Nhắc gửi văn bản xin lỗi, hẹn lại (trước hạn hồ sơ)"
+
+
+class ReminderRule(models.Model):
+    """A reminder lead time (data, not code): the handler and the unit head are reminded when
+    the working time left before a step's deadline (``step_due``) — or before the dossier's
+    deadline, to send the apology in time (``apology``) — falls to ``lead_hours``."""
+
+    kind = models.CharField("loại nhắc", max_length=12, choices=ReminderKind.choices)
+    lead_hours = models.DecimalField("nhắc trước (giờ làm việc)", max_digits=6, decimal_places=2)
+    is_active = models.BooleanField("đang áp dụng", default=True)
+
+    class Meta:
+        verbose_name = "mốc nhắc hạn hồ sơ"
+        verbose_name_plural = "mốc nhắc hạn hồ sơ"
+        ordering = ["kind", "-lead_hours"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "lead_hours"], name="dossiers_reminder_once"),
+            models.CheckConstraint(
+                condition=models.Q(lead_hours__gt=0), name="dossiers_reminder_lead_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.lead_hours} giờ"
+
+
+class DossierDraft(models.Model):
+    """An online submission saved as a draft by the applicant, to come back to (one per
+    applicant and procedure; the typed fields only — files are attached when submitting)."""
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dossier_drafts"
+    )
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    # {"field name as posted": ["value", ...]}
+    data = models.JSONField("nội dung nháp", default=dict)
+    updated_at = models.DateTimeField("lưu lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "hồ sơ nháp"
+        verbose_name_plural = "hồ sơ nháp"
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "procedure"], name="dossiers_draft_one_per_procedure"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_id}: {self.procedure_id}"

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from chinhquyen.core.calendar import VN_TZ
 from chinhquyen.core.pdf import document_header, render_pdf_template
-from chinhquyen.orgs.models import Organisation
+from chinhquyen.orgs.models import Organisation, OrganisationKind
 
 from . import selectors
 from .models import Dossier, DossierEvent, DossierPause, StepKind, Timeliness
@@ -91,7 +91,32 @@ def qr_data_uri(payload: str) -> str:
     return str(segno.make(payload, error="m").png_data_uri(scale=6, border=2))
 
 
+#: People's Committees are themselves the issuing authority: no superior line above them.
+COMMITTEE_KINDS = frozenset(
+    {OrganisationKind.PROVINCIAL_COMMITTEE, OrganisationKind.COMMUNE_COMMITTEE}
+)
+
+#: Form numbers printed at the top right (Phụ lục I of the current circular, DOMAIN.md §2);
+#: DOSSIER_FORM_NUMBERS in settings overrides them per form.
+FORM_NUMBERS: dict[str, str] = {
+    "receipt": "Mẫu số 01",
+    "supplement_request": "Mẫu số 02",
+    "refusal": "Mẫu số 03",
+    "apology": "Mẫu số 04",
+    "stop_notice": "Mẫu số 05",
+    "control_sheet": "Mẫu số 06",
+    "tracking_register": "Mẫu số 07",
+}
+
+
+def form_number(form: str) -> str:
+    overrides = getattr(settings, "DOSSIER_FORM_NUMBERS", None) or {}
+    return str(overrides.get(form, FORM_NUMBERS[form]))
+
+
 def _parent_name(org: Organisation) -> str:
+    if org.kind in COMMITTEE_KINDS:
+        return ""
     return org.parent.name if org.parent_id and org.parent is not None else ""
 
 
@@ -106,20 +131,30 @@ def _header(issuer: Organisation, *, on: dt.datetime | None = None) -> dict[str,
 
 
 def _place_of(org: Organisation) -> str:
-    """The place name of the date line: the province or commune the organisation belongs to
-    (the top of its tree without the "UBND" prefix), falling back to the organisation name."""
+    """The place name of the date line (ND 30/2020): the commune's name for an organisation
+    of a commune, else the province's — the nearest People's Committee above (or being) the
+    organisation, without "UBND"/"tỉnh"/"xã"…; a numbered ward keeps its kind ("Phường 12")."""
     top = org
-    while top.parent_id and top.parent is not None:
+    while top.kind not in COMMITTEE_KINDS and top.parent_id and top.parent is not None:
         top = top.parent
     name = top.name
     for prefix in PLACE_PREFIXES:
-        if name.lower().startswith(prefix):
-            name = name[len(prefix) :]
+        rest = name[len(prefix) :]
+        if name.lower().startswith(prefix) and not rest.strip().isdigit():
+            name = rest
     return name[:1].upper() + name[1:]
 
 
-#: Stripped (in this order, case-insensitive) from the top organisation's name for the place.
-PLACE_PREFIXES = ("ubnd ", "ủy ban nhân dân ", "tỉnh ", "thành phố ")
+#: Stripped (in this order, case-insensitive) from the committee's name for the place.
+PLACE_PREFIXES = (
+    "ubnd ",
+    "ủy ban nhân dân ",
+    "tỉnh ",
+    "thành phố ",
+    "xã ",
+    "phường ",
+    "đặc khu ",
+)
 
 
 def _last_event(dossier: Dossier, actions: Sequence[str]) -> DossierEvent | None:
@@ -148,6 +183,7 @@ def _base_context(dossier: Dossier, issuer: Organisation, *, on: dt.datetime | N
 
 def _render(form: str, context: dict[str, Any]) -> bytes:
     key, default_template = FORM_KEYS[form]
+    context = {"form_number": form_number(form), **context}
     return render_pdf_template(key, context, default_template=default_template)
 
 
@@ -193,7 +229,9 @@ def receipt_context(dossier: Dossier, *, pin: str | None = None) -> dict[str, An
             "collect_place": ", ".join(p for p in (receiving.name, receiving.address) if p),
             "fee_text": fee_text,
             "register_name": f"Sổ theo dõi hồ sơ năm {local(dossier.received_at).year}",
+            "register_book": str(local(dossier.received_at).year),
             "register_line": register_line(dossier),
+            "copies_text": RECEIPT_COPIES,
             "officer_name": _user_name(officer),
             "pin": pin or "",
             "lookup_url": url,
@@ -202,6 +240,13 @@ def receipt_context(dossier: Dossier, *, pin: str | None = None) -> dict[str, An
         }
     )
     return context
+
+
+#: The receipt's copy line (the applicant keeps one, the desk one).
+RECEIPT_COPIES = (
+    "Giấy tiếp nhận hồ sơ và hẹn trả kết quả được lập thành 02 bản; 01 bản giao cho người "
+    "nộp hồ sơ, 01 bản lưu tại Bộ phận Một cửa."
+)
 
 
 def receipt_pdf(dossier: Dossier, *, pin: str | None = None) -> bytes:
@@ -213,7 +258,7 @@ def receipt_pdf(dossier: Dossier, *, pin: str | None = None) -> bytes:
 # --- 2. Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ ---------------------------------------------
 
 
-def _pause_issuer(dossier: Dossier, pause: DossierPause) -> Organisation:
+def pause_issuer(dossier: Dossier, pause: DossierPause) -> Organisation:
     """The desk issues the request when the dossier had not left it yet; otherwise the
     competent organisation."""
     handed_over = (
@@ -243,7 +288,7 @@ def supplement_request_pdf(
     signer_name: str = "",
 ) -> bytes:
     """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ for one supplement request (``pause``)."""
-    issuer = _pause_issuer(dossier, pause)
+    issuer = pause_issuer(dossier, pause)
     context = _base_context(dossier, issuer, on=pause.started_at)
     context.update(
         {
@@ -317,16 +362,22 @@ def stop_notice_pdf(
     """Thông báo dừng giải quyết hồ sơ (stopped by the agency or withdrawn by the applicant)."""
     event = _last_event(dossier, [Action.STOP, Action.WITHDRAW])
     at = event.at if event is not None else dossier.finished_at
+    withdrawn = event is not None and event.action == Action.WITHDRAW
     context = _base_context(dossier, dossier.competent_organisation, on=at)
+    if not signer_name and event is not None and not withdrawn:
+        signer_name = event.actor_name  # the unit head who stopped it
     context.update(
         {
             "reason": event.reason if event is not None else "",
-            "withdrawn": event is not None and event.action == Action.WITHDRAW,
+            "withdrawn": withdrawn,
             "stopped_text": appointment_text(at),
             "recipients": ["Như trên", "Lưu: hồ sơ"],
             "signer_authority": signer_authority,
             "signer_title": signer_title,
-            "signer_name": signer_name or (event.actor_name if event is not None else ""),
+            # a withdrawal is the applicant's request: never their name under the agency's
+            # head; the applicant's own block shows it
+            "signer_name": signer_name,
+            "requester_name": dossier.applicant_name if withdrawn else "",
         }
     )
     return _render("stop_notice", context)
@@ -339,6 +390,7 @@ def control_sheet_rows(dossier: Dossier, *, now: dt.datetime | None = None) -> l
     """One row per hand-over: from/to unit, hand-over time, result (trước hạn / đúng hạn /
     quá hạn; "Đang xử lý" with the time left for the open step)."""
     rows: list[dict[str, Any]] = []
+    previous = None
     for step, step_clock in selectors.control_sheet(dossier, now=now):
         to_unit = step.unit.name if step.unit is not None else step.external_name
         if step.finished_at is not None:
@@ -351,6 +403,9 @@ def control_sheet_rows(dossier: Dossier, *, now: dt.datetime | None = None) -> l
                 "from_unit": step.from_unit.name if step.from_unit is not None else "",
                 "to_unit": to_unit,
                 "assignee": _user_name(step.assignee),
+                # who handed the dossier over (closed the previous step) and who received it
+                "giver": _user_name(previous.finished_by) if previous is not None else "",
+                "receiver": _user_name(step.assignee),
                 "received_text": handover_text(step.started_at),
                 "handed_over_text": handover_text(step.finished_at),
                 "due_text": handover_text(step.due_at),
@@ -360,6 +415,7 @@ def control_sheet_rows(dossier: Dossier, *, now: dt.datetime | None = None) -> l
                 else "",
             }
         )
+        previous = step
     return rows
 
 

@@ -28,7 +28,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from chinhquyen.accounts.models import Role
+from chinhquyen.accounts.models import Role, User, UserKind
 from chinhquyen.accounts.permissions import is_applicant, is_official, units_with_role
 from chinhquyen.catalog.models import Procedure, ProcessStep
 from chinhquyen.core.calendar import VN_TZ, get_calendar
@@ -43,6 +43,7 @@ from .models import (
     Dossier,
     DossierAttachment,
     DossierEvent,
+    DossierNotice,
     DossierPause,
     DossierResult,
     DossierStatus,
@@ -372,8 +373,51 @@ def result_for_user(user: object, dossier_pk: int, result_pk: int) -> DossierRes
         pk=result_pk, dossier__in=visible_dossiers(user).filter(pk=dossier_pk)
     ).exclude(file="")
     if is_applicant(user):
-        qs = qs.filter(dossier__status__in=[DossierStatus.RESULT_READY, DossierStatus.RETURNED])
+        qs = qs.filter(
+            dossier__status__in=[DossierStatus.RESULT_READY, DossierStatus.RETURNED],
+            approved_at__isnull=False,  # a result changed after the approval waits for it
+        )
     return qs.first()
+
+
+APPLICANT_SEARCH_MIN = 3
+APPLICANT_SEARCH_LIMIT = 10
+
+
+def applicants_for_desk(query: str) -> list[User]:
+    """Citizen and business accounts for the counter, by CCCD / tax code (exact) or by name
+    without diacritics (every word); at most ``APPLICANT_SEARCH_LIMIT``, none for a query
+    shorter than ``APPLICANT_SEARCH_MIN`` characters."""
+    text = (query or "").strip()
+    if len(text) < APPLICANT_SEARCH_MIN:
+        return []
+    qs = User.objects.filter(
+        is_active=True, kind__in=[UserKind.CITIZEN, UserKind.BUSINESS]
+    ).order_by("full_name", "pk")
+    if text.isdigit():
+        return list(qs.filter(Q(citizen_id=text) | Q(tax_code=text))[:APPLICANT_SEARCH_LIMIT])
+    words = normalize_search(text).split()[:MAX_QUERY_WORDS]
+    for word in words:
+        qs = qs.filter(search_text__contains=word)
+    return list(qs[:APPLICANT_SEARCH_LIMIT])
+
+
+def notice_for_user(user: object, dossier_pk: int, notice_pk: int) -> DossierNotice | None:
+    """An issued one-stop form of a visible dossier; applicants get those addressed to them."""
+    qs = DossierNotice.objects.select_related("dossier").filter(
+        pk=notice_pk, dossier__in=visible_dossiers(user).filter(pk=dossier_pk)
+    )
+    if is_applicant(user):
+        qs = qs.filter(for_applicant=True)
+    return qs.first()
+
+
+def notices_of(dossier: Dossier, *, for_applicant: bool) -> list[DossierNotice]:
+    """The forms issued for ``dossier`` (oldest first); only the applicant's when asked."""
+    qs = DossierNotice.objects.filter(dossier=dossier)
+    if for_applicant:
+        qs = qs.filter(for_applicant=True)
+    return list(qs.order_by("issued_at", "id"))
 
 
 def actions_for(user: object, dossier: Dossier) -> list[str]:

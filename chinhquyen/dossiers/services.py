@@ -40,6 +40,7 @@ from chinhquyen.accounts.permissions import is_applicant, is_official
 from chinhquyen.accounts.validators import validate_phone
 from chinhquyen.catalog.forms_schema import validate_data
 from chinhquyen.catalog.models import (
+    Fee,
     OnlineLevel,
     Procedure,
     ProcedureVersion,
@@ -66,6 +67,7 @@ from .models import (
     DossierStatus,
     DossierStep,
     PaymentStatus,
+    ResultDelivery,
     SatisfactionRating,
     SatisfactionScore,
     StepKind,
@@ -501,9 +503,31 @@ def _check_room(dossier: Dossier, adding: int) -> None:
         )
 
 
-def _default_fee(version: ProcedureVersion) -> int:
-    first = version.fees.order_by("order", "pk").first()
-    return int(first.amount) if first is not None else 0
+def fee_case_for(
+    version: ProcedureVersion, fee_case: Fee | int | str | None, *, required: bool = False
+) -> Fee | None:
+    """The fee case (trường hợp) of ``version`` that applies: the one chosen, or the only one.
+    With several cases and none chosen: a Vietnamese ``ValidationError`` when ``required``
+    (the applicant's and the desk's screens and the API), else the first case (imports,
+    demo data)."""
+    fees = list(version.fees.order_by("order", "pk"))
+    if fee_case is not None and fee_case != "":
+        wanted = fee_case.pk if isinstance(fee_case, Fee) else fee_case
+        chosen = next((f for f in fees if str(f.pk) == str(wanted)), None)
+        if chosen is None:
+            raise ValidationError(
+                {"fee_case": ["Trường hợp thu phí, lệ phí không thuộc thủ tục này."]}
+            )
+        return chosen
+    if len(fees) > 1 and required:
+        raise ValidationError(
+            {
+                "fee_case": [
+                    "Thủ tục có nhiều trường hợp thu phí, lệ phí: hãy chọn trường hợp áp dụng."
+                ]
+            }
+        )
+    return fees[0] if fees else None
 
 
 def _fingerprint(
@@ -560,6 +584,8 @@ def _create(
     papers_received: list[dict[str, Any]],
     set_count: int,
     fee_total: int,
+    fee_case: Fee | None,
+    result_delivery: str = ResultDelivery.COUNTER,
     idempotency_key: str,
     fingerprint: str,
     at: dt.datetime,
@@ -601,6 +627,8 @@ def _create(
         appointment_at=appointment,
         due_at=appointment,
         fee_total=fee_total,
+        fee_case=fee_case,
+        result_delivery=result_delivery,
         payment_status=PaymentStatus.UNPAID if fee_total > 0 else PaymentStatus.NOT_REQUIRED,
     )
     _refresh_search_text(dossier)
@@ -669,9 +697,16 @@ def dossier_submit_online(
     competent_organisation: Organisation | None = None,
     applicant_details: Mapping[str, Any] | None = None,
     idempotency_key: str = "",
+    fee_case: Fee | int | None = None,
+    fee_case_required: bool = False,
+    result_delivery: str = ResultDelivery.COUNTER,
     at: dt.datetime | None = None,
 ) -> IntakeResult:
     """An applicant submits a dossier online (channel 2).
+
+    ``fee_case`` is the procedure's fee case that applies (with ``fee_case_required``, a choice
+    is needed when it has several); the dossier's fee is that case's amount.
+    ``result_delivery`` is how the applicant receives the result (``ResultDelivery``).
 
     The form data is validated against the version's form schema; every required paper needs
     at least one uploaded file. A retry with the same ``idempotency_key`` returns the dossier of
@@ -714,6 +749,9 @@ def dossier_submit_online(
                 {"papers": [f"Chưa đính kèm: {name}." for name in missing]},
             )
         details = _clean_details({**_profile_details(actor), **(applicant_details or {})})
+        case = fee_case_for(version, fee_case, required=fee_case_required)
+        if result_delivery not in ResultDelivery.values:
+            raise ValidationError({"result_delivery": ["Hình thức nhận kết quả không hợp lệ."]})
         dossier, pin = _create(
             actor=actor,
             version=version,
@@ -725,7 +763,9 @@ def dossier_submit_online(
             form_data=data,
             papers_received=[],
             set_count=1,
-            fee_total=_default_fee(version),
+            fee_total=int(case.amount) if case is not None else 0,
+            fee_case=case,
+            result_delivery=result_delivery,
             idempotency_key=key,
             fingerprint=fingerprint,
             at=moment,
@@ -779,9 +819,14 @@ def dossier_receive_at_counter(
     fee_total: int | None = None,
     set_count: int = 1,
     idempotency_key: str = "",
+    fee_case: Fee | int | None = None,
+    fee_case_required: bool = False,
     at: dt.datetime | None = None,
 ) -> IntakeResult:
     """A desk officer receives a dossier at the counter (or by post) for an applicant.
+
+    The fee is the chosen ``fee_case``'s amount (a choice is required when the procedure has
+    several cases), unless the officer enters ``fee_total`` (e.g. an exemption).
 
     ``papers`` is the receipt's table of papers handed in (every required paper at least once);
     the electronic form is optional at the counter but validated when given. An ``applicant``
@@ -835,6 +880,13 @@ def dossier_receive_at_counter(
         table = _paper_table(papers, paper_rows)
         base = _profile_details(applicant) if applicant is not None else {}
         details = _clean_details({**base, **(applicant_details or {})})
+        case = (
+            fee_case_for(version, fee_case, required=fee_case_required)
+            if fee_total is None or fee_case
+            else None
+        )
+        if fee_total is None:
+            fee_total = int(case.amount) if case is not None else 0
         dossier, pin = _create(
             actor=actor,
             version=version,
@@ -846,7 +898,8 @@ def dossier_receive_at_counter(
             form_data=data,
             papers_received=table,
             set_count=int(set_count),
-            fee_total=int(fee_total) if fee_total is not None else _default_fee(version),
+            fee_total=int(fee_total),
+            fee_case=case,
             idempotency_key=key if applicant is not None else "",
             fingerprint=fingerprint,
             at=moment,
@@ -1184,6 +1237,52 @@ def _to_result_ready(
         actor=actor,
         classification=locked.classification,
     )
+    _approve_results(locked, actor=actor, at=moment, event_id=event.pk)
+    return locked
+
+
+def _approve_results(
+    dossier: Dossier, *, actor: object, at: dt.datetime, event_id: int | None
+) -> list[int]:
+    """Mark the dossier's results not yet approved (and not cancelled) as approved by ``actor``
+    at ``at``; the ``results_approved`` hook seals them after the commit. Returns their ids."""
+    pending = DossierResult.objects.select_for_update().filter(
+        dossier=dossier, cancelled_at__isnull=True, approved_at__isnull=True
+    )
+    ids = list(pending.values_list("pk", flat=True))
+    if ids:
+        DossierResult.objects.filter(pk__in=ids).update(
+            approved_at=at, approved_by=_user_or_none(actor)
+        )
+        hooks.emit(
+            "results_approved", dossier=dossier, event_id=event_id, actor=actor, result_ids=ids
+        )
+    return ids
+
+
+def _approve_changed_result(
+    actor: User, dossier: Dossier | int, *, note: str, at: dt.datetime | None
+) -> Dossier:
+    """A leader of the competent organisation approves results added after the approval (the
+    dossier stays at the desk, ready to be returned)."""
+    locked, before, target = _begin(actor, dossier, Action.APPROVE)
+    moment = _moment(at, locked)
+    pending = list(
+        locked.results.filter(cancelled_at__isnull=True, approved_at__isnull=True).values_list(
+            "code", flat=True
+        )
+    )
+    event = _record(
+        locked,
+        actor=actor,
+        action=Action.APPROVE,
+        from_status=before,
+        to_status=target,
+        at=moment,
+        reason=_text(note, field="note", label="ghi chú", required=False),
+        data={"result_codes": pending},
+    )
+    _approve_results(locked, actor=actor, at=moment, event_id=event.pk)
     return locked
 
 
@@ -1192,8 +1291,14 @@ def dossier_approve(
     *, actor: User, dossier: Dossier | int, note: str = "", at: dt.datetime | None = None
 ) -> Dossier:
     """The leader approves: processing ends (the dossier is finished and classified) and the
-    result goes to the receiving desk to be returned."""
+    result goes to the receiving desk to be returned. The results are approved (and sealed)
+    now, never before. At the desk, a leader of the competent organisation approves a result
+    added after the approval."""
     with audit_actor(actor):
+        pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+        status = Dossier.objects.filter(pk=pk).values_list("status", flat=True).first()
+        if status == DossierStatus.RESULT_READY:
+            return _approve_changed_result(actor, dossier, note=note, at=at)
         return _to_result_ready(actor, dossier, Action.APPROVE, note=note, at=at)
 
 
@@ -1879,6 +1984,11 @@ def dossier_result_set_signed(
         locked = _lock(row.dossier_id)
         if row.cancelled_at is not None:
             raise DomainError("Kết quả đã bị hủy, không thể ký.", code="already_cancelled")
+        if row.approved_at is None:
+            raise DomainError(
+                "Kết quả chưa được người có thẩm quyền phê duyệt, chưa thể ký số.",
+                code="not_approved",
+            )
         moment = _moment(at, locked)
         previous_sha = row.sha256
         row.original_name = checked.name

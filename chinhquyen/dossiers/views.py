@@ -38,7 +38,7 @@ from chinhquyen.catalog.models import OnlineLevel
 from chinhquyen.core.api import DomainError
 from chinhquyen.payments.services import payment_start
 
-from . import routing, selectors, services, workflow
+from . import drafts, routing, selectors, services, workflow
 from .forms import (
     ActionForm,
     ApplicantForm,
@@ -54,17 +54,21 @@ from .forms import (
     SubmitMetaForm,
     SupplementAnswerForm,
     WithdrawForm,
+    fee_case_label,
 )
 from .integrations import can_pay_fee_online, dossier_fee_payment
 from .models import (
     Dossier,
     DossierAttachment,
+    DossierNotice,
     DossierResult,
     DossierStatus,
+    ResultDelivery,
 )
 from .workflow import Action, action_label, status_label
 
 LOOKUP_LIMIT = 20  # attempts per address per window
+COUNTER_MATCHES = 20  # procedures listed when the desk searches by name
 LOOKUP_WINDOW = 60  # seconds
 LOOKUP_SESSION_KEY = "dossiers_lookup_codes"
 NEW_PIN_SESSION_KEY = "dossiers_new_pins"
@@ -101,17 +105,21 @@ def _error_messages(exc: Exception) -> list[str]:
     return ["Yêu cầu không thực hiện được."]
 
 
-def _download(row: DossierAttachment | DossierResult) -> HttpResponseBase:
+def _download(row: DossierAttachment | DossierResult | DossierNotice) -> HttpResponseBase:
     if not row.file:
         raise Http404("Không có tệp.")
     try:
         handle = row.file.open("rb")
     except FileNotFoundError:
         raise Http404("Tệp không còn trên hệ thống.") from None
+    name = row.original_name or "tep-dinh-kem"
+    if isinstance(row, DossierResult):
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else "pdf"
+        name = f"{row.code}.{extension}"
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=row.original_name or "tep-dinh-kem",
+        filename=name,
         content_type=row.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -241,7 +249,11 @@ def my_list(request: HttpRequest) -> HttpResponse:
     for dossier in selectors.dossiers_of_applicant(request.user)[:200]:
         text, overdue = selectors.list_clock_text(dossier, now=now)
         rows.append({"dossier": dossier, "clock_text": text, "overdue": overdue})
-    return render(request, "dossiers/my_list.html", {"rows": rows})
+    user = request.user
+    assert isinstance(user, User)
+    return render(
+        request, "dossiers/my_list.html", {"rows": rows, "drafts": drafts.drafts_of(user)}
+    )
 
 
 def _timeline(dossier: Dossier) -> list[dict[str, Any]]:
@@ -274,7 +286,7 @@ def _my_detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> 
         "clock": selectors.dossier_clock(dossier),
         "events": _timeline(dossier),
         "attachments": [a for a in dossier.attachments.all() if a.kind in kinds],
-        "results": [r for r in dossier.results.all() if r.file]
+        "results": [r for r in dossier.results.all() if r.file and r.approved_at]
         if dossier.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED)
         else [],
         "answers": describe_data(dossier.procedure_version.form_schema, dossier.form_data),
@@ -288,6 +300,7 @@ def _my_detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> 
         "rating_form": forms.get("rating_form") or RatingForm(),
         "rating": getattr(dossier, "rating", None),
         "new_pin": forms.get("new_pin"),
+        "notices": selectors.notices_of(dossier, for_applicant=True),
     }
 
 
@@ -413,6 +426,45 @@ def result_download(request: HttpRequest, pk: int, result_id: int) -> HttpRespon
     return _download(row)
 
 
+@require_GET
+@login_required
+def notice_download(request: HttpRequest, pk: int, notice_id: int) -> HttpResponseBase:
+    """An issued one-stop form (officials in scope; applicants those addressed to them)."""
+    row = selectors.notice_for_user(request.user, pk, notice_id)
+    if row is None:
+        raise Http404("Không có phiếu này.")
+    return _download(row)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=PDF_MIME)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@_applicant_required
+def my_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant's copy of the receipt (giấy tiếp nhận và hẹn trả kết quả), without the
+    PIN (it is not stored in clear)."""
+    from . import pdf
+
+    dossier = _my_dossier(request, pk)
+    return _pdf_response(pdf.receipt_pdf(dossier), f"giay-tiep-nhan-{dossier.code}.pdf")
+
+
+@require_GET
+@_official_required
+def control_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """Phiếu kiểm soát quá trình giải quyết hồ sơ as it stands now (a row per hand-over)."""
+    from . import pdf
+
+    dossier = _officer_dossier(request, pk)
+    return _pdf_response(pdf.control_sheet_pdf(dossier), f"phieu-kiem-soat-{dossier.code}.pdf")
+
+
 # --- online submission ----------------------------------------------------------------------
 
 
@@ -446,12 +498,29 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     papers = list(version.papers.order_by("order", "pk"))
     competent_all = catalog_selectors.competent_organisations(version)
     competent_choices = competent_all if competent_all.count() != 1 else None
+    fees = list(version.fees.order_by("order", "pk"))
     errors: list[str] = []
     paper_errors: dict[int, list[str]] = {}
+    if request.method == "POST" and "luu_nhap" in request.POST:
+        try:
+            drafts.draft_save(
+                applicant=user,
+                procedure=version.procedure,
+                data=drafts.draft_payload(request.POST),
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.detail))
+        else:
+            messages.success(
+                request,
+                "Đã lưu nháp. Bạn có thể quay lại trang này để tiếp tục (tệp đính kèm cần "
+                "chọn lại khi nộp).",
+            )
+        return redirect("dossiers:submit", code=version.procedure.code)
     if request.method == "POST":
         schema_form = SchemaForm(version.form_schema, data=request.POST)
         applicant_form = ApplicantForm(request.POST, prefix="nguoi_nop")
-        meta_form = SubmitMetaForm(request.POST, competent_choices=competent_choices)
+        meta_form = SubmitMetaForm(request.POST, competent_choices=competent_choices, fees=fees)
         uploads: list[services.Upload] = []
         for paper in papers:
             field = MultipleFileField(required=paper.required)
@@ -474,6 +543,10 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
                     competent_organisation=meta_form.cleaned_data.get("competent"),
                     applicant_details=applicant_form.details(),
                     idempotency_key=meta_form.cleaned_data["idempotency_key"],
+                    fee_case=meta_form.cleaned_data.get("fee_case"),
+                    fee_case_required=True,
+                    result_delivery=meta_form.cleaned_data["result_delivery"]
+                    or ResultDelivery.COUNTER,
                 )
             except (DomainError, ValidationError) as exc:
                 errors = _error_messages(exc)
@@ -486,6 +559,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
                     fresh["idempotency_key"] = secrets.token_hex(16)
                     meta_form.data = fresh
             else:
+                drafts.draft_discard(applicant=user, procedure=version.procedure)
                 if result.created and result.pin:
                     pins = request.session.get(NEW_PIN_SESSION_KEY, {})
                     pins[str(result.dossier.pk)] = result.pin
@@ -496,11 +570,16 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("dossiers:my_detail", pk=result.dossier.pk)
         status = 400
     else:
-        schema_form = SchemaForm(version.form_schema)
-        applicant_form = ApplicantForm(initial=_applicant_initial(user), prefix="nguoi_nop")
+        draft = drafts.draft_of(user, version.procedure)
+        schema_form = SchemaForm(version.form_schema, initial=drafts.initial_from(draft, "bm"))
+        applicant_form = ApplicantForm(
+            initial={**_applicant_initial(user), **drafts.initial_from(draft, "nguoi_nop")},
+            prefix="nguoi_nop",
+        )
         meta_form = SubmitMetaForm(
-            initial={"idempotency_key": secrets.token_hex(16)},
+            initial={"idempotency_key": secrets.token_hex(16), **drafts.initial_from(draft)},
             competent_choices=competent_choices,
+            fees=fees,
         )
         status = 200
     context = {
@@ -514,6 +593,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             for p in papers
         ],
         "errors": errors,
+        "fees": [fee_case_label(f) for f in fees],
     }
     return render(request, "dossiers/submit.html", context, status=status)
 
@@ -622,6 +702,7 @@ def _detail_context(
         "pauses": list(dossier.pauses.all()),
         "answers": describe_data(dossier.procedure_version.form_schema, dossier.form_data),
         "action_forms": _action_forms(request, dossier, bound),
+        "notices": selectors.notices_of(dossier, for_applicant=False),
     }
 
 
@@ -654,11 +735,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     content = pdf.receipt_pdf(dossier, pin=pin)
     if pin is not None:
         request.session[RECEIPT_PIN_SESSION_KEY] = pins
-    response = HttpResponse(content, content_type=PDF_MIME)
-    response["Content-Disposition"] = f'attachment; filename="giay-tiep-nhan-{dossier.code}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _pdf_response(content, f"giay-tiep-nhan-{dossier.code}.pdf")
 
 
 @require_POST
@@ -708,20 +785,36 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     choose = CounterProcedureForm(source if "thu_tuc" in source else None)
     version = None
+    matches: list[Any] = []
     if choose.is_bound and choose.is_valid():
-        version = catalog_selectors.procedure_detail(choose.cleaned_data["thu_tuc"].strip())
+        typed = choose.cleaned_data["thu_tuc"].strip()
+        version = catalog_selectors.procedure_detail(typed)
         if version is None:
-            choose.add_error("thu_tuc", "Không có thủ tục này hoặc thủ tục không còn áp dụng.")
+            # by name, with or without diacritics: one match is taken, several are listed
+            matches = list(catalog_selectors.procedure_search(q=typed)[:COUNTER_MATCHES])
+            if len(matches) == 1:
+                version = matches[0]
+            elif not matches:
+                choose.add_error("thu_tuc", "Không có thủ tục này hoặc thủ tục không còn áp dụng.")
     if version is None:
-        status = 400 if choose.is_bound else 200
-        return render(request, "dossiers/counter_intake.html", {"choose": choose}, status=status)
+        status = 400 if choose.is_bound and not matches else 200
+        return render(
+            request,
+            "dossiers/counter_intake.html",
+            {"choose": choose, "matches": matches},
+            status=status,
+        )
     papers = list(version.papers.order_by("order", "pk"))
     competent_all = catalog_selectors.competent_organisations(version)
     competent_choices = competent_all if competent_all.count() > 1 else None
+    fees = list(version.fees.order_by("order", "pk"))
     errors: list[str] = []
+    # the applicant by name or CCCD: the desk picks an account to fill in the details
+    applicant_query = request.GET.get("nguoi_nop_q", "").strip()[:100]
+    found = selectors.applicants_for_desk(applicant_query)
     if request.method == "POST":
         intake_form = CounterIntakeForm(
-            request.POST, desks=desks, competent_choices=competent_choices
+            request.POST, desks=desks, competent_choices=competent_choices, fees=fees
         )
         applicant_form = ApplicantForm(request.POST, prefix="nguoi_nop")
         paper_forms = [
@@ -755,6 +848,8 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
                     receiving_organisation=intake_form.cleaned_data["receiving"],
                     channel=intake_form.cleaned_data["channel"],
                     set_count=intake_form.cleaned_data["set_count"],
+                    fee_case=intake_form.cleaned_data.get("fee_case"),
+                    fee_case_required=True,
                 )
             except (DomainError, ValidationError) as exc:
                 errors = _error_messages(exc)
@@ -771,8 +866,12 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
             initial={"idempotency_key": secrets.token_hex(16)},
             desks=desks,
             competent_choices=competent_choices,
+            fees=fees,
         )
-        applicant_form = ApplicantForm(prefix="nguoi_nop")
+        chosen = next((u for u in found if str(u.pk) == request.GET.get("nguoi", "")), None)
+        applicant_form = ApplicantForm(
+            prefix="nguoi_nop", initial=_applicant_initial(chosen) if chosen else None
+        )
         paper_forms = [PaperCountForm(prefix=f"gt{p.pk}") for p in papers]
         status = 200
     context = {
@@ -782,6 +881,8 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
         "intake_form": intake_form,
         "applicant_form": applicant_form,
         "paper_rows": list(zip(papers, paper_forms, strict=True)),
+        "applicant_query": applicant_query,
+        "found": found,
         "errors": errors,
     }
     return render(request, "dossiers/counter_intake.html", context, status=status)

@@ -99,6 +99,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.SUPPLEMENT_REQUESTED, A.WITHDRAW): S.STOPPED,
     # result at the desk
     (S.RESULT_READY, A.RETURN_RESULT): S.RETURNED,
+    # a result added after the approval needs a new approval (its own seal) before return
+    (S.RESULT_READY, A.APPROVE): S.RESULT_READY,
     (S.RESULT_READY, A.ATTACH_RESULT): S.RESULT_READY,
     (S.RESULT_READY, A.CANCEL_RESULT): S.RESULT_READY,
     # returned: results may still be cancelled (they stay retrievable); the applicant rates
@@ -221,6 +223,14 @@ def _at_approval(user: object, dossier: Dossier) -> bool:
     return is_handler(user, dossier)
 
 
+def _approve(user: object, dossier: Dossier) -> bool:
+    """The leader of the approval step; once the result is at the desk, a leader of the
+    competent organisation (re-approving a result changed after the approval)."""
+    if dossier.status == S.RESULT_READY:
+        return has_role_in(user, dossier.competent_organisation, [Role.LEADER])
+    return is_leader_here(user, dossier)
+
+
 def _attach_result(user: object, dossier: Dossier) -> bool:
     if dossier.status == S.RESULT_READY:
         return is_receiving_desk(user, dossier) or is_competent_manager(user, dossier)
@@ -252,7 +262,7 @@ ACTORS: dict[str, Predicate] = {
     A.STEP_COMPLETE: _at_approval,
     A.SUBMIT_FOR_APPROVAL: _at_approval,
     A.FINISH: is_handler,
-    A.APPROVE: is_leader_here,
+    A.APPROVE: _approve,
     A.SEND_BACK: is_leader_here,
     A.ATTACH_RESULT: _attach_result,
     A.CANCEL_RESULT: _cancel_result,
@@ -348,6 +358,17 @@ def precondition(
         )
         if back is None:
             return "Không có bước xử lý trước đó để trả lại."
+    if dossier.status == S.RESULT_READY and action in (A.APPROVE, A.RETURN_RESULT):
+        pending = dossier.results.filter(
+            cancelled_at__isnull=True, approved_at__isnull=True
+        ).exists()
+        if action == A.APPROVE and not pending:
+            return "Kết quả của hồ sơ đã được phê duyệt."
+        if action == A.RETURN_RESULT and pending:
+            return (
+                "Kết quả đã thay đổi sau khi phê duyệt: cần lãnh đạo phê duyệt lại trước khi "
+                "trả kết quả."
+            )
     if action == A.CANCEL_RESULT and not dossier.results.filter(cancelled_at__isnull=True).exists():
         return "Hồ sơ chưa có kết quả nào để hủy."
     if action == A.APOLOGISE and dossier.apologised_at is not None:

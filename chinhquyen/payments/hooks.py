@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from .models import Payment
@@ -78,3 +78,26 @@ def run_paid_hook(func: PaidHook, payment_id: int) -> None:
         "payments.paid_hook_ran",
         extra={"payment": payment.reference, "hook": getattr(func, "__qualname__", repr(func))},
     )
+
+
+# --- Where a payment's page links back to -----------------------------------------------------
+
+#: payable type → the URL of the thing paid for (the app that owns it registers it), so the
+#: payment pages can offer "back to the dossier" and a retry from there.
+PayableUrl = Callable[[Any], str]
+_payable_urls: dict[str, PayableUrl] = {}
+
+
+def register_payable_url(payable_type: str, func: PayableUrl) -> None:
+    _payable_urls[payable_type] = func
+
+
+def payable_url(payment: Any) -> str:
+    """The page of what ``payment`` pays for, or "" when its app registered none."""
+    func = _payable_urls.get(getattr(payment, "payable_type", ""))
+    if func is None:
+        return ""
+    try:
+        return func(payment)
+    except Exception:  # a missing object must not break the payment page
+        return ""

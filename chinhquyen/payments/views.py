@@ -22,6 +22,7 @@ from chinhquyen.core.api import DomainError
 
 from . import responses, selectors, services
 from .filters import PaymentFilter
+from .hooks import payable_url
 from .models import Payment
 from .permissions import can_browse_payments, can_pay, can_reconcile_payment, can_view_payment
 from .providers import provider_label
@@ -51,6 +52,8 @@ def payment_return(request: HttpRequest) -> HttpResponse:
         "amount_words": vnd_in_words(payment.amount) if payment else "",
         "refresh_seconds": PROCESSING_REFRESH_SECONDS if outcome.state == "processing" else 0,
         "can_view": bool(payment and can_view_payment(request.user, payment)),
+        "payable_url": payable_url(payment) if payment else "",
+        "can_retry": outcome.state in ("failed", "cancelled", "expired"),
     }
     status = 400 if outcome.state in ("invalid", "not_found") else 200
     return render(request, "payments/return.html", context, status=status)

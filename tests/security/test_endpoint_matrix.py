@@ -481,6 +481,14 @@ PAGES: dict[str, list[Case]] = {
     ],
     "dossiers:detail": [P(A_SEEN, kwargs=kw(pk="dossier_a"))],
     "dossiers:receipt": [P(own("desk_officer"), kwargs=kw(pk="dossier_a"))],
+    "dossiers:control_sheet": [P(A_SEEN, kwargs=kw(pk="dossier_a"))],
+    "dossiers:my_receipt": [P(S(CITIZEN), kwargs=kw(pk="dossier_a"))],
+    "dossiers:notice_download": [
+        P(
+            S(CITIZEN) | A_AT_DESK,
+            kwargs=kw(pk="dossier_a_supplement", notice_id="dossier_a_supplement_notice"),
+        )
+    ],
     "dossiers:action": [
         # the dossier page reports a refused action inside the page (400): nothing changes
         P(

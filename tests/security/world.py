@@ -50,7 +50,8 @@ from chinhquyen.documents.services import RecipientInput
 from chinhquyen.documents.tests.conftest import World as DocumentsWorld
 from chinhquyen.dossiers import services as dossier_services
 from chinhquyen.dossiers.integrations import dossier_fee_payment
-from chinhquyen.dossiers.models import Dossier, DossierAttachment, DossierResult
+from chinhquyen.dossiers.models import Dossier, DossierAttachment, DossierResult, NoticeKind
+from chinhquyen.dossiers.notices import issue_notice
 from chinhquyen.dossiers.tests.factories import (
     PDF,
     VALID_FROM,
@@ -406,6 +407,13 @@ def _state_dossiers(sw: SecurityWorld) -> str | None:
         actor=u["desk_centre"], dossier=supplement, reason="Thiếu bản sao giấy tờ tùy thân."
     )
     _dossier_objects(sw, "dossier_a_supplement", supplement)
+    # the supplement request form, as issued after the commit (hooks do not run here)
+    sw.objects["dossier_a_supplement_notice"] = issue_notice(
+        dossier_id=supplement.pk,
+        kind=NoticeKind.SUPPLEMENT_REQUEST,
+        event_id=supplement.events.get(action="request_supplement").pk,
+        pause_id=supplement.pauses.get().pk,
+    )
     head = dossier_services.dossier_transfer(actor=u["desk_centre"], dossier=receive(w).dossier)
     head = dossier_services.dossier_assign(actor=u["head"], dossier=head, assignee=u["spec"])
     head = dossier_services.dossier_step_complete(actor=u["spec"], dossier=head)

@@ -27,6 +27,7 @@ from ..models import (
     DossierResult,
     DossierStatus,
     DossierStep,
+    ResultDelivery,
     SatisfactionScore,
     Timeliness,
 )
@@ -430,6 +431,8 @@ COMMON_DETAIL_FIELDS = [
     "classification_label",
     "supplement_count",
     "fee_total",
+    "fee_case",
+    "result_delivery",
     "payment_status",
     "payment_status_label",
     "clock",
@@ -663,6 +666,16 @@ class DossierSubmitSerializer(serializers.Serializer):
     files = serializers.ListField(
         child=serializers.FileField(), required=False, help_text=FILES_HELP
     )
+    fee_case = serializers.IntegerField(
+        required=False,
+        help_text="Trường hợp thu phí, lệ phí áp dụng (id trong fees của thủ tục); bắt buộc "
+        "khi thủ tục có nhiều trường hợp. Phí, lệ phí của hồ sơ theo trường hợp này.",
+    )
+    result_delivery = serializers.ChoiceField(
+        choices=ResultDelivery.choices,
+        default=ResultDelivery.COUNTER,
+        help_text="Hình thức nhận kết quả: online, counter (mặc định), post.",
+    )
 
     def validate_applicant(self, value: dict[str, Any]) -> dict[str, Any]:
         inner = DossierApplicantDetailsSerializer(data=value)
@@ -688,7 +701,14 @@ class DossierCounterIntakeSerializer(serializers.Serializer):
     channel = serializers.IntegerField(
         default=Channel.COUNTER, help_text="1: trực tiếp (mặc định), 3: bưu chính công ích."
     )
-    fee_total = serializers.IntegerField(min_value=0, required=False)
+    fee_total = serializers.IntegerField(
+        min_value=0, required=False, help_text="Số tiền khác mức của trường hợp (miễn, giảm)."
+    )
+    fee_case = serializers.IntegerField(
+        required=False,
+        help_text="Trường hợp thu phí, lệ phí áp dụng (id trong fees của thủ tục); bắt buộc "
+        "khi thủ tục có nhiều trường hợp. Phí, lệ phí của hồ sơ theo trường hợp này.",
+    )
     set_count = serializers.IntegerField(min_value=1, max_value=99, default=1)
     files = serializers.ListField(
         child=serializers.FileField(), required=False, help_text=FILES_HELP

@@ -284,6 +284,9 @@ class MyDossierListView(APIView):
             ),
             applicant_details=data.get("applicant"),
             idempotency_key=request.headers.get("Idempotency-Key", ""),
+            fee_case=data.get("fee_case"),
+            fee_case_required=True,
+            result_delivery=data["result_delivery"],
         )
         body = {
             "dossier": _applicant_detail(request, result.dossier.pk),
@@ -520,6 +523,8 @@ class CounterIntakeView(APIView):
             channel=int(data["channel"]),
             fee_total=data.get("fee_total"),
             set_count=data["set_count"],
+            fee_case=data.get("fee_case"),
+            fee_case_required=True,
         )
         body = {
             "dossier": _officer_detail(request, result.dossier.pk),

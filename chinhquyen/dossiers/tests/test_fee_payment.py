@@ -71,7 +71,12 @@ def test_after_a_cancelled_attempt_a_new_payment_is_made(client: Client, world: 
     d = submit(world).dossier
     client.force_login(world.users["citizen"])
     first_url = str(client.post(_pay_url(d.pk))["Location"])
-    pay_at_sandbox(client, first_url, action="cancel")
+    cancelled_return = pay_at_sandbox(client, first_url, action="cancel")
+    # the payment page leads back to the dossier and to a new attempt (issue #10 item 10)
+    back = client.get(cancelled_return).content.decode()
+    dossier_url = reverse("dossiers:my_detail", args=[d.pk])
+    assert f'href="{dossier_url}"' in back and "Quay lại hồ sơ" in back
+    assert f'href="{dossier_url}#thanh-toan"' in back and "Thanh toán lại" in back
     first = Payment.objects.get(reference=query_of(first_url)["vnp_TxnRef"])
     assert first.status == PayStatus.CANCELLED
     assert reload(d).payment_status == PaymentStatus.UNPAID

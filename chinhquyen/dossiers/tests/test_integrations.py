@@ -268,22 +268,82 @@ def test_sign_result_pdf_without_credential_is_a_vietnamese_error(world: World) 
     assert "chưa có chứng thư ký số" in str(error.value.detail)
 
 
-@pytest.mark.django_db
-def test_attached_pdf_result_is_sealed_after_commit(
-    world: World, sealed_org: None, ca: pki.KeyPair, django_capture_on_commit_callbacks
-) -> None:
-    d = scenarios.awaiting_approval(world)
+def _attach_pdf(world: World, d: Dossier, actor: str = "leader") -> DossierResult:
     document = pdf.refusal_pdf(reload(d))  # any PDF with a signature placeholder
     upload = SimpleUploadedFile("ket-qua.pdf", document, content_type="application/pdf")
+    return services.dossier_attach_result(
+        actor=world.users[actor], dossier=d, name="Phiếu lý lịch tư pháp", file=upload
+    )
+
+
+@pytest.mark.django_db
+def test_result_is_sealed_at_approval_never_before(
+    world: World, sealed_org: None, ca: pki.KeyPair, django_capture_on_commit_callbacks
+) -> None:
+    """Issue #10 item 7: attaching a result does not seal it; the leader's approval does, and
+    the history shows the approval before the seal."""
+    d = scenarios.awaiting_approval(world)
     with django_capture_on_commit_callbacks(execute=True):
-        attached = services.dossier_attach_result(
-            actor=world.users["leader"], dossier=d, name="Phiếu lý lịch tư pháp", file=upload
-        )
+        attached = _attach_pdf(world, d)
     result = DossierResult.objects.get(pk=attached.pk)
-    assert result.signed is True
+    assert result.signed is False and result.approved_at is None
+    assert not d.events.filter(action="result_signed").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_approve(actor=world.users["leader"], dossier=d)
+    result = DossierResult.objects.get(pk=attached.pk)
+    assert result.signed is True and result.approved_at is not None
+    assert result.approved_by == world.users["leader"]
     with result.file.open("rb") as handle:
-        signed = handle.read()
-    assert signed != document
-    check = verify_pdf(signed, trust_roots=[ca.certificate_pem])
+        check = verify_pdf(handle.read(), trust_roots=[ca.certificate_pem])
     assert check.valid, check.reason
-    assert d.events.filter(action="result_signed").count() == 1
+    order = list(d.events.order_by("id").values_list("action", flat=True))
+    assert order[-3:] == ["attach_result", "approve", "result_signed"]
+    approve, sealed = d.events.order_by("-id")[1], d.events.order_by("-id")[0]
+    assert sealed.at >= approve.at
+
+
+@pytest.mark.django_db
+def test_result_changed_after_approval_needs_a_new_approval(
+    world: World, sealed_org: None, django_capture_on_commit_callbacks
+) -> None:
+    from chinhquyen.core.api import DomainError
+
+    d = scenarios.result_ready(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        added = _attach_pdf(world, d, actor="desk_centre")
+    assert DossierResult.objects.get(pk=added.pk).signed is False
+    with pytest.raises(DomainError) as blocked:
+        services.dossier_return_result(actor=world.users["desk_centre"], dossier=d)
+    assert "phê duyệt lại" in str(blocked.value.detail)
+    with pytest.raises(DomainError):  # the desk cannot approve it
+        services.dossier_approve(actor=world.users["desk_centre"], dossier=d)
+    with pytest.raises(DomainError) as unsigned:  # nor can anyone sign it before approval
+        services.dossier_result_set_signed(
+            actor=None,
+            result=added,
+            signed_file=SimpleUploadedFile("k.pdf", b"%PDF-1.7\nx\n%%EOF"),
+        )
+    assert unsigned.value.error_code == "not_approved"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_approve(actor=world.users["leader"], dossier=d)
+    assert DossierResult.objects.get(pk=added.pk).signed is True
+    assert reload(d).status == "result_ready"
+    services.dossier_return_result(actor=world.users["desk_centre"], dossier=d)
+    assert reload(d).status == "returned"
+
+
+@pytest.mark.django_db
+def test_province_sealing_at_return_seals_at_the_desk(
+    world: World, sealed_org: None, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.DOSSIER_SEAL_RESULTS_AT = "return"
+    d = scenarios.awaiting_approval(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        attached = _attach_pdf(world, d)
+        services.dossier_approve(actor=world.users["leader"], dossier=d)
+    assert DossierResult.objects.get(pk=attached.pk).signed is False
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_return_result(actor=world.users["desk_centre"], dossier=d)
+    assert DossierResult.objects.get(pk=attached.pk).signed is True
+    order = list(d.events.order_by("id").values_list("action", flat=True))
+    assert order[-2:] == ["return_result", "result_signed"]

@@ -43,7 +43,7 @@ def test_receipt_has_the_legal_content_and_the_pin(world: World, settings) -> No
     assert "Thử Nghiệm, ngày 02 tháng 3 năm 2026" in text
     assert "Tờ khai" in text and "Số lượng hồ sơ: 1 (bộ)" in text
     assert "200.000 đồng" in text
-    assert "Sổ theo dõi hồ sơ năm 2026, số thứ tự 1" in text
+    assert "Sổ theo dõi hồ sơ năm 2026, Quyển số: 2026, Số thứ tự: 1" in text
     assert "Trung tâm Phục vụ hành chính công tỉnh" in text
     assert intake.pin and f"Mã PIN tra cứu: {intake.pin}" in text
     assert "NGƯỜI NỘP HỒ SƠ" in text and "NGƯỜI TIẾP NHẬN HỒ SƠ" in text
@@ -97,7 +97,7 @@ def test_receipt_register_line_follows_the_order_of_receipt(world: World) -> Non
     second = receive(world, when=at(0, 2)).dossier
     assert pdf.register_line(reload(first)) == 1
     assert pdf.register_line(reload(second)) == 2
-    assert "số thứ tự 2" in words(pdf.receipt_pdf(reload(second)))
+    assert "Số thứ tự: 2" in words(pdf.receipt_pdf(reload(second)))
 
 
 @pytest.mark.django_db
@@ -255,3 +255,83 @@ def test_template_with_a_syntax_error_is_refused_in_vietnamese() -> None:
     with pytest.raises(ValidationError) as error:
         bad_key.full_clean()
     assert "Mã mẫu" in str(error.value)
+
+
+# --- issue #10 item 3: form defects ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_form_prints_its_form_number(world: World) -> None:
+    received = reload(receive(world).dossier)
+    supplement = scenarios.supplement_requested(world)
+    apologised = scenarios.processing(world)
+    services.dossier_apologise(
+        actor=world.users["head"],
+        dossier=apologised,
+        reason="Chờ xác minh.",
+        new_appointment_at=scenarios.later(60),
+    )
+    forms = {
+        "Mẫu số 01": pdf.receipt_pdf(received),
+        "Mẫu số 02": pdf.supplement_request_pdf(supplement, supplement.pauses.get()),
+        "Mẫu số 03": pdf.refusal_pdf(reload(scenarios.refused(world))),
+        "Mẫu số 04": pdf.apology_pdf(reload(apologised)),
+        "Mẫu số 05": pdf.stop_notice_pdf(reload(scenarios.stopped(world))),
+        "Mẫu số 06": pdf.control_sheet_pdf(received),
+        "Mẫu số 07": pdf.tracking_register_pdf(
+            [], organisation=world.orgs["centre"], date_from=None, date_to=None
+        ),
+    }
+    for number, data in forms.items():
+        assert words(data).startswith(number), number
+
+
+@pytest.mark.django_db
+def test_receipt_has_book_number_copy_line_and_fits_on_one_page(world: World) -> None:
+    d = reload(receive(world).dossier)
+    data = pdf.receipt_pdf(d, pin="123456")
+    first_page = " ".join(pdf_text(data).split("\f")[0].split())
+    assert "Quyển số: 2026" in first_page
+    assert "lập thành 02 bản; 01 bản giao cho người nộp hồ sơ" in first_page
+    assert "NGƯỜI NỘP HỒ SƠ" in first_page and "NGƯỜI TIẾP NHẬN HỒ SƠ" in first_page
+    assert pdf_page_count(data) == 1
+
+
+@pytest.mark.django_db
+def test_withdrawn_stop_notice_does_not_put_the_applicant_under_the_agency_head(
+    world: World,
+) -> None:
+    d = scenarios.processing(world)
+    services.dossier_withdraw(actor=world.users["citizen"], dossier=d, reason="Không cần nữa.")
+    text = words(pdf.stop_notice_pdf(reload(d)))
+    applicant = reload(d).applicant_name
+    after_head = text.split("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", 1)[1]
+    assert not after_head.lstrip().startswith(applicant)
+    assert "NGƯỜI ĐỀ NGHỊ RÚT HỒ SƠ (Ký và ghi rõ họ tên) " + applicant in text
+    # a stop by the agency keeps the unit head's name under the head's title
+    stopped = reload(scenarios.stopped(world))
+    stop_text = words(pdf.stop_notice_pdf(stopped))
+    assert "NGƯỜI ĐỀ NGHỊ RÚT HỒ SƠ" not in stop_text
+    head = world.users["head"].full_name
+    assert stop_text.split("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", 1)[1].strip().startswith(head)
+
+
+@pytest.mark.django_db
+def test_control_sheet_has_giver_and_receiver_per_hand_over(world: World) -> None:
+    d = reload(scenarios.processing(world))
+    rows = pdf.control_sheet_rows(d)
+    assert rows[1]["giver"] == world.users["desk_centre"].full_name
+    assert rows[1]["receiver"] == world.users["spec"].full_name
+    text = words(pdf.control_sheet_pdf(d))
+    assert "Người giao" in text and "Người nhận" in text and "(ký, ghi rõ họ tên)" in text
+
+
+@pytest.mark.django_db
+def test_commune_forms_print_the_communes_line_and_place(world: World) -> None:
+    d = reload(receive(world, version="commune").dossier)
+    receipt = words(pdf.receipt_pdf(d))
+    assert receipt.startswith("Mẫu số 01 UBND PHƯỜNG A CỘNG HÒA")  # no province line
+    assert "UBND TỈNH THỬ NGHIỆM" not in receipt
+    assert "A, ngày" in receipt and "Thử Nghiệm, ngày" not in receipt
+    refusal = words(pdf.refusal_pdf(d))
+    assert "UBND TỈNH THỬ NGHIỆM" not in refusal and "Thử Nghiệm, ngày" not in refusal

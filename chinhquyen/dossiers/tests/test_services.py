@@ -564,6 +564,7 @@ def test_payment_status_hook(world: World, django_capture_on_commit_callbacks) -
 def test_signed_result_replaces_the_file(world: World) -> None:
     d = sc.awaiting_approval(world)
     result = services.dossier_attach_result(actor=world.users["leader"], dossier=d, file=pdf())
+    services.dossier_approve(actor=world.users["leader"], dossier=d)  # signed once approved
     signed = services.dossier_result_set_signed(
         actor=None, result=result, signed_file=pdf("signed.pdf", b"%PDF-1.7\nsigned\n%%EOF")
     )

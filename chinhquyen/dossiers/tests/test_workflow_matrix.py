@@ -96,6 +96,7 @@ ALLOWED: dict[tuple[str, str], tuple[Builder, str]] = {
     (S.SUPPLEMENT_REQUESTED, A.WITHDRAW): (sc.supplement_requested, "citizen"),
     (S.RESULT_READY, A.RETURN_RESULT): (sc.result_ready, "desk_centre"),
     (S.RESULT_READY, A.ATTACH_RESULT): (sc.result_ready, "desk_centre"),
+    (S.RESULT_READY, A.APPROVE): (sc.with_result(sc.result_ready, "desk_centre"), "leader"),
     (S.RESULT_READY, A.CANCEL_RESULT): (sc.result_ready_with_result, "leader"),
     (S.RETURNED, A.CANCEL_RESULT): (sc.returned_with_result, "leader"),
     (S.RETURNED, A.RATE): (sc.returned, "citizen"),

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -101,6 +102,26 @@ class SandboxError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+#: Wrong OTP entries allowed before the transaction fails (like a bank's OTP page).
+OTP_ATTEMPTS = 3
+
+
+class WrongOtp(SandboxError):
+    """A wrong OTP with attempts left: the transaction stays pending, the page asks again."""
+
+    def __init__(self, remaining: int):
+        super().__init__(f"Mã OTP không đúng. Vui lòng nhập lại (còn {remaining} lần thử).")
+        self.remaining = remaining
+
+
+def _count_wrong_otp(txn: SandboxTransaction) -> int:
+    """Wrong OTP entries so far for ``txn`` (this one included)."""
+    key = f"payments:sandbox:wrong_otp:{txn.pk}"
+    tries = int(cache.get(key, 0)) + 1
+    cache.set(key, tries, 24 * 3600)
+    return tries
 
 
 def sandbox_enabled() -> bool:
@@ -281,6 +302,10 @@ def complete_transaction(
         if txn.status != SandboxStatus.PENDING:
             raise SandboxError("Giao dịch đã được xử lý, không thể thanh toán lại.")
         code = _decide(txn, action=action, card_number=card_number, otp=otp)
+        if code == WRONG_OTP_CODE:
+            tries = _count_wrong_otp(txn)
+            if tries < OTP_ATTEMPTS:
+                raise WrongOtp(OTP_ATTEMPTS - tries)
         now = timezone.now()
         txn.response_code = code
         if code == "00":

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chinhquyen.payments.words import format_vnd
 
 from . import gateway
+from .models import SandboxTransaction
 
 
 def _require_enabled() -> None:
@@ -35,14 +36,21 @@ def pay(request: HttpRequest) -> HttpResponse:
         txn = gateway.open_transaction(params, host=request.get_host())
     except gateway.SandboxError as exc:
         return _error(request, exc.message)
+    return _pay_page(request, txn)
+
+
+def _pay_page(
+    request: HttpRequest, txn: SandboxTransaction, *, otp_error: str = "", status: int = 200
+) -> HttpResponse:
     context = {
         "txn": txn,
         "amount": format_vnd(txn.amount // 100),
         "cards": gateway.TEST_CARDS,
         "expires_at": gateway.expires_at_display(txn),
         "merchant": txn.tmn_code,
+        "otp_error": otp_error,
     }
-    return render(request, "payments/sandbox/pay.html", context)
+    return render(request, "payments/sandbox/pay.html", context, status=status)
 
 
 @require_POST
@@ -60,6 +68,10 @@ def process(request: HttpRequest) -> HttpResponse:
             otp=str(request.POST.get("otp", "")),
             send_ipn=not request.POST.get("skip_ipn"),
         )
+    except gateway.WrongOtp as exc:
+        # one wrong OTP does not end the transaction: the bank page asks again
+        txn = SandboxTransaction.objects.get(token=str(request.POST.get("token", "")))
+        return _pay_page(request, txn, otp_error=exc.message, status=400)
     except gateway.SandboxError as exc:
         return _error(request, exc.message)
     return HttpResponseRedirect(completion.return_url)

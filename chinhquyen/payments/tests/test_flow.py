@@ -15,7 +15,15 @@ from chinhquyen.payments.models import EventSource, PaymentEvent, PaymentStatus,
 from chinhquyen.payments.providers.vnpay import hash_data
 from chinhquyen.payments.sandbox import gateway
 
-from .factories import POOR_CARD, make_payment, pay_at_sandbox, query_of, start_payment
+from .factories import (
+    OTP,
+    POOR_CARD,
+    SUCCESS_CARD,
+    make_payment,
+    pay_at_sandbox,
+    query_of,
+    start_payment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -138,10 +146,35 @@ def test_declined_card_fails_the_payment(client, citizen):
     assert "không đủ số dư" in html
 
 
-def test_wrong_otp_fails_the_payment(client, citizen):
+def test_one_wrong_otp_asks_again_and_the_payment_goes_on(client, citizen):
     payment = make_payment(payer=citizen)
     client.force_login(citizen)
-    pay_at_sandbox(client, start_payment(client, payment), otp="000000")
+    url = start_payment(client, payment)
+    client.get(url)
+    txn = SandboxTransaction.objects.get(txn_ref=query_of(url)["vnp_TxnRef"])
+    data = {"token": txn.token, "action": "pay", "card_number": SUCCESS_CARD}
+    wrong = client.post(reverse("payments:sandbox_process"), {**data, "otp": "000000"})
+    assert wrong.status_code == 400
+    assert "Mã OTP không đúng" in wrong.content.decode()
+    payment.refresh_from_db()
+    assert payment.status != PaymentStatus.FAILED
+    right = client.post(reverse("payments:sandbox_process"), {**data, "otp": OTP})
+    assert right.status_code == 302
+    client.get(str(right["Location"]))
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID
+
+
+def test_repeated_wrong_otp_fails_the_payment(client, citizen):
+    payment = make_payment(payer=citizen)
+    client.force_login(citizen)
+    url = start_payment(client, payment)
+    client.get(url)
+    txn = SandboxTransaction.objects.get(txn_ref=query_of(url)["vnp_TxnRef"])
+    data = {"token": txn.token, "action": "pay", "card_number": SUCCESS_CARD, "otp": "000000"}
+    for _attempt in range(2):
+        assert client.post(reverse("payments:sandbox_process"), data).status_code == 400
+    assert client.post(reverse("payments:sandbox_process"), data).status_code == 302
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.FAILED
     assert payment.response_code == "13"

@@ -103,3 +103,31 @@
     markScrollableTables(event.detail.target instanceof Element ? event.detail.target : document);
   });
 })();
+
+// Sign-up: the business fields are shown to businesses only, the CCCD to citizens only (all
+// fields stay visible without JavaScript; the server checks each kind's fields).
+(function () {
+  "use strict";
+  var radios = document.querySelectorAll("input[type=radio][name=kind]");
+  if (!radios.length || !document.getElementById("id_tax_code")) {
+    return;
+  }
+  var only = { business: ["id_tax_code", "id_organisation_name"], citizen: ["id_citizen_id"] };
+  function sync() {
+    var checked = document.querySelector("input[type=radio][name=kind]:checked");
+    var kind = checked ? checked.value : "";
+    Object.keys(only).forEach(function (key) {
+      only[key].forEach(function (id) {
+        var input = document.getElementById(id);
+        var box = input ? input.closest(".mb-3") : null;
+        if (box) {
+          box.hidden = kind !== key;
+        }
+      });
+    });
+  }
+  radios.forEach(function (radio) {
+    radio.addEventListener("change", sync);
+  });
+  sync();
+})();

@@ -151,10 +151,17 @@ def vi_date(value: dt.date | dt.datetime | None) -> str:
 
 
 @register.filter
-def vi_datetime(value: dt.datetime | None) -> str:
-    """``10:00 Thứ Hai, 23/02/2026`` (hour first, as Vietnamese forms write it)."""
-    if value is None:
+def vi_datetime(value: dt.datetime | str | None) -> str:
+    """``10:00 Thứ Hai, 23/02/2026`` (hour first, as Vietnamese forms write it). An ISO 8601
+    string (e.g. a signature's signing time) is read first; other text is shown as is."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        text = value
+        try:
+            value = dt.datetime.fromisoformat(text)
+        except ValueError:
+            return text
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return f"{value:%H:%M} {WEEKDAYS[value.weekday()]}, {value:%d/%m/%Y}"
