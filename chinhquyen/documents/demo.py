@@ -474,6 +474,8 @@ ISSUERS: dict[str, tuple[str, str]] = {
     "dept_home_affairs": ("SNV", "UBND TỈNH NINH BÌNH"),
 }
 UNIT_ABBREVIATIONS = {
+    # UBND tỉnh's own drafts are prepared by its office: công văn 12/UBND-VP
+    "province": "VP",
     "dept_justice_office": "VP",
     "dept_justice_admin": "HCTP",
     "dept_justice_support": "BTTP",

@@ -30,10 +30,10 @@ from chinhquyen.accounts.models import Position, User
 from chinhquyen.core.api import DomainError
 from chinhquyen.core.audit import audit_actor
 from chinhquyen.core.calendar import VN_TZ
-from chinhquyen.core.pdf import document_header, render_pdf
+from chinhquyen.core.pdf import render_pdf
 from chinhquyen.orgs.models import Organisation
 
-from . import exchange, files, numbering, signing, workflow
+from . import exchange, files, layout, numbering, signing, workflow
 from . import permissions as perms
 from .history import incoming_search_text, outgoing_search_text, record_event
 from .models import (
@@ -836,6 +836,8 @@ def outgoing_submit(
         raise DomainError(
             "Dự thảo chưa có nội dung: hãy tải tệp lên hoặc nhập nội dung.", code="empty_draft"
         )
+    if document.document_type.is_letter:
+        layout.require_letter_unit(document)  # a công văn is numbered <issuer>-<unit>
     chain = list(reviewers)
     if not chain:
         raise DomainError("Vui lòng chọn người duyệt.", code="reviewers_required")
@@ -953,38 +955,8 @@ def outgoing_cancel(
 
 
 def render_outgoing_pdf(document: OutgoingDocument) -> bytes:
-    """The document written as text, laid out per Nghị định 30/2020 (with its number)."""
-    org = document.organisation
-    profile = getattr(org, "issuer_profile", None)
-    parent_name = profile.parent_name if profile and profile.parent_name else ""
-    if not parent_name and org.parent_id:
-        parent_name = org.parent.name if org.parent else ""
-    place = profile.place_name if profile and profile.place_name else ""
-    paragraphs = [p.strip() for p in document.body.replace("\r\n", "\n").split("\n") if p.strip()]
-    recipients = [r.name for r in document.recipients.order_by("pk")] + ["Lưu: VT"]
-    signer = document.signer
-    return render_pdf(
-        "pdf/documents/outgoing.html",
-        {
-            "header": document_header(
-                issuer=org.name,
-                issuer_parent=parent_name,
-                number_notation=(document.number_notation or f"      /{document.notation}"),
-                place=place,
-                issued_on=document.issued_on,
-            ),
-            "is_letter": document.document_type.is_letter,
-            "doc_type": document.document_type.name.upper(),
-            "summary": document.summary,
-            "paragraphs": paragraphs,
-            "recipients": recipients,
-            "signer_authority": document.signer_authority,
-            "signer_title": (document.signer_title or "").upper(),
-            "signer_name": (signer.full_name or signer.username) if signer else "",
-            "urgency": document.get_urgency_display() if document.urgency != Urgency.NORMAL else "",
-            "secrecy": document.get_secrecy_display() if document.is_secret else "",
-        },
-    )
+    """The document written as text, laid out per Nghị định 30/2020 (see ``layout``)."""
+    return render_pdf("pdf/documents/outgoing.html", layout.outgoing_layout(document))
 
 
 @transaction.atomic
@@ -1005,11 +977,7 @@ def _issue_number(
             secrecy=document.secrecy, is_legal_normative=document.is_legal_normative
         ),
     )
-    document.notation = numbering.build_notation(
-        document_type=document.document_type,
-        issuer=document.organisation,
-        drafting_unit=document.drafting_unit,
-    )
+    document.notation = layout.notation(document)
     document.issued_on = on
     document.issued_at = when
     document.issued_by = actor
@@ -1109,8 +1077,7 @@ def _pdf_of(document: OutgoingDocument) -> bytes:
 
 
 def _place(document: OutgoingDocument) -> str:
-    profile = getattr(document.organisation, "issuer_profile", None)
-    return profile.place_name if profile else ""
+    return layout.place_name(document.organisation)
 
 
 @transaction.atomic
