@@ -395,9 +395,12 @@ def incoming_assign(
     inform_units: Sequence[Organisation] = (),
     deadline: dt.date | None = None,
     instructions: str = "",
+    assignee: User | None = None,
     at: dt.datetime | None = None,
 ) -> IncomingDocument:
-    """The leader assigns a lead unit, coordinating units and units for information."""
+    """The leader assigns a lead unit, coordinating units and units for information, and may
+    name the official who handles it (a task for him in the lead or a coordinating unit, with
+    the leader's instructions and deadline)."""
     when = _now(at)
     document = _lock_incoming(document)
     if not perms.can_assign(actor, document):
@@ -419,6 +422,17 @@ def incoming_assign(
             )
     if deadline is not None and deadline < _local_date(when):
         raise DomainError("Hạn xử lý không được trước hôm nay.", code="deadline_past")
+    task_unit: Organisation | None = None
+    if assignee is not None:
+        task_unit = next(
+            (u for u, r in roles if r != AssignmentRole.INFORM and _works_under(assignee, u)),
+            None,
+        )
+        if task_unit is None:
+            raise DomainError(
+                f"{assignee} không công tác tại đơn vị xử lý chính hoặc phối hợp.",
+                code="assignee_out_of_unit",
+            )
     first_time = document.status in (IncomingStatus.REGISTERED, IncomingStatus.SUBMITTED)
     workflow.incoming_target(document.status, IncomingAction.ASSIGN)
     document.deadline = deadline
@@ -454,7 +468,35 @@ def incoming_assign(
             exchange.feedback_for_incoming(
                 document=document, code=StatusCode.ASSIGNED, actor=actor, at=when
             )
+        if assignee is not None and task_unit is not None:
+            _named_task(document, actor=actor, assignee=assignee, unit=task_unit, at=when)
     return document
+
+
+def _named_task(
+    document: IncomingDocument, *, actor: User, assignee: User, unit: Organisation, at: dt.datetime
+) -> Task:
+    """The official the leader named: his task carries the leader's instructions."""
+    assignment = Assignment.objects.filter(document=document, unit=unit, active=True).first()
+    task = Task.objects.create(
+        document=document,
+        assignment=assignment,
+        unit=unit,
+        assignee=assignee,
+        assigned_by=actor,
+        due=document.deadline,
+        instructions=document.instructions,
+        created_at=at,
+    )
+    note = f"Giao {assignee} xử lý" + (f", hạn {task.due:%d/%m/%Y}." if task.due else ".")
+    if document.status == IncomingStatus.ASSIGNED:
+        _move_incoming(document, IncomingAction.START, actor=actor, note=note, at=at)
+        exchange.feedback_for_incoming(
+            document=document, code=StatusCode.IN_PROGRESS, actor=actor, at=at
+        )
+    else:
+        record_event(document=document, action="task", actor=actor, note=note, at=at)
+    return task
 
 
 @transaction.atomic
@@ -982,6 +1024,7 @@ def _issue_number(
     document.issued_at = when
     document.issued_by = actor
     with audit_actor(actor):
+        _complete_reply_tasks(document, actor=actor, at=when)
         # the number last: the counter row stays locked only until the commit just below
         document.register = register
         document.number = numbering.next_number(register)
@@ -994,6 +1037,30 @@ def _issue_number(
             fields=["register", "number", "notation", "issued_on", "issued_at", "issued_by"],
         )
     return document
+
+
+def _complete_reply_tasks(document: OutgoingDocument, *, actor: User, at: dt.datetime) -> None:
+    """A reply drafted by an official for his task on an incoming document completes that
+    task when the reply is issued (before the number: the counter lock is always last)."""
+    incoming = document.in_reply_to
+    if incoming is None:
+        return
+    tasks = list(
+        Task.objects.select_for_update()
+        .filter(document=incoming, assignee_id=document.drafted_by_id)
+        .filter(status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS])
+        .order_by("pk")
+    )
+    if not tasks:
+        return
+    result = f"Văn bản trả lời được ban hành: {document.document_type.name} {document.summary}"
+    result = result[:MAX_TEXT]
+    for task in tasks:
+        task.status = TaskStatus.DONE
+        task.result = result
+        task.completed_at = at
+        task.save(update_fields=["status", "result", "completed_at"])
+    record_event(document=incoming, action="task_done", actor=actor, note=result, at=at)
 
 
 @transaction.atomic
@@ -1082,9 +1149,11 @@ def _place(document: OutgoingDocument) -> str:
 
 @transaction.atomic
 def outgoing_sign(
-    *, actor: User, document: OutgoingDocument, at: dt.datetime | None = None
+    *, actor: User, document: OutgoingDocument, pin: str | None, at: dt.datetime | None = None
 ) -> OutgoingDocument:
-    """The approving leader signs the numbered PDF with his personal signature."""
+    """The approving leader signs the numbered PDF with his personal signature, confirmed
+    with the secret of his signing method (``pin``: the key file's passphrase or the token's
+    PIN) — never in one click."""
     when = _now(at)
     document = _lock_outgoing(document)
     workflow.outgoing_target(document.status, OutgoingAction.SIGN)
@@ -1095,6 +1164,7 @@ def outgoing_sign(
     signed = signing.sign_personal(
         pdf=_pdf_of(document),
         signer=actor,
+        pin=pin,
         reason=f"Ký ban hành văn bản số {document.number_notation}",
         location=_place(document),
     )
