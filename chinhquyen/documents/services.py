@@ -478,17 +478,41 @@ def _named_task(
 ) -> Task:
     """The official the leader named: his task carries the leader's instructions."""
     assignment = Assignment.objects.filter(document=document, unit=unit, active=True).first()
+    return _add_task(
+        document,
+        assignment=assignment,
+        unit=unit,
+        assignee=assignee,
+        actor=actor,
+        due=document.deadline,
+        instructions=document.instructions,
+        at=at,
+    )
+
+
+def _add_task(
+    document: IncomingDocument,
+    *,
+    assignment: Assignment | None,
+    unit: Organisation,
+    assignee: User,
+    actor: User,
+    due: dt.date | None,
+    instructions: str,
+    at: dt.datetime,
+) -> Task:
+    """The task row, and the document in progress (status 05 to the sender) at the first."""
     task = Task.objects.create(
         document=document,
         assignment=assignment,
         unit=unit,
         assignee=assignee,
         assigned_by=actor,
-        due=document.deadline,
-        instructions=document.instructions,
+        due=due,
+        instructions=instructions,
         created_at=at,
     )
-    note = f"Giao {assignee} xử lý" + (f", hạn {task.due:%d/%m/%Y}." if task.due else ".")
+    note = f"Giao {assignee} xử lý" + (f", hạn {due:%d/%m/%Y}." if due else ".")
     if document.status == IncomingStatus.ASSIGNED:
         _move_incoming(document, IncomingAction.START, actor=actor, note=note, at=at)
         exchange.feedback_for_incoming(
@@ -537,24 +561,16 @@ def task_create(
         raise DomainError("Hạn xử lý không được trước hôm nay.", code="due_past")
     assignment = next((a for a in assignments if unit.path.startswith(a.unit.path)), None)
     with audit_actor(actor):
-        task = Task.objects.create(
-            document=document,
+        task = _add_task(
+            document,
             assignment=assignment,
             unit=unit,
             assignee=assignee,
-            assigned_by=actor,
+            actor=actor,
             due=due,
             instructions=_text(instructions, label="nội dung giao việc"),
-            created_at=when,
+            at=when,
         )
-        note = f"Giao {assignee} xử lý" + (f", hạn {due:%d/%m/%Y}." if due else ".")
-        if document.status == IncomingStatus.ASSIGNED:
-            _move_incoming(document, IncomingAction.START, actor=actor, note=note, at=when)
-            exchange.feedback_for_incoming(
-                document=document, code=StatusCode.IN_PROGRESS, actor=actor, at=when
-            )
-        else:
-            record_event(document=document, action="task", actor=actor, note=note, at=when)
     return task
 
 
