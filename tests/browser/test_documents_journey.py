@@ -17,6 +17,7 @@ Data: the documents tests' small province (``documents/tests/conftest.build_worl
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,14 @@ def success(person: Person, text: str) -> None:
     ).to_contain_text(text)
 
 
+def _document_types() -> None:
+    """The types seeded by migration 0002 (a transactional test before this one flushed them)."""
+    from django.apps import apps
+
+    seed = importlib.import_module("chinhquyen.documents.migrations.0002_seed_document_types")
+    seed.seed(apps, None)
+
+
 def _people_and_keys(world: Any, pki_root: Path) -> dict[str, Any]:
     """Officials with TOTP, the leader's personal key and the Sở's seal, the CA trusted."""
     clerk = make_official(world.office, Role.CLERK, totp=True, full_name="Lê Thị Văn Thư")
@@ -95,6 +104,7 @@ def test_documents_journey(people: Any, settings: Any, tmp_path: Path, width: in
     settings.SIGNING_TSA_URL = ""
     settings.SIGNING_SANDBOX = True  # the signing form shows the demo passphrase
     signer_cache.invalidate()
+    _document_types()
     world = build_world()
     u = _people_and_keys(world, settings.SIGNING_PKI_DIR)
 
