@@ -474,10 +474,19 @@ ISSUERS: dict[str, tuple[str, str]] = {
     "dept_home_affairs": ("SNV", "UBND TỈNH NINH BÌNH"),
 }
 UNIT_ABBREVIATIONS = {
+    # UBND tỉnh's own drafts are prepared by its office: công văn 12/UBND-VP
+    "province": "VP",
     "dept_justice_office": "VP",
     "dept_justice_admin": "HCTP",
     "dept_justice_support": "BTTP",
 }
+
+
+def _demo_pin() -> str:
+    """The demo officials' key files are protected by the demo passphrase."""
+    from chinhquyen.signing.pki import demo_passphrase
+
+    return demo_passphrase()
 
 
 def _at(days_ago: int, hour: int = 9) -> dt.datetime:
@@ -680,7 +689,9 @@ def _outgoing(spec: DemoOutgoing, people: dict[str, User], orgs: dict[str, Organ
     if spec.stage == "issued":
         return
     if electronic:
-        services.outgoing_sign(actor=leader, document=document, at=at + dt.timedelta(hours=6))
+        services.outgoing_sign(
+            actor=leader, document=document, pin=_demo_pin(), at=at + dt.timedelta(hours=6)
+        )
     document = services.outgoing_dispatch(
         actor=clerk, document=document, at=at + dt.timedelta(hours=7)
     )
@@ -734,7 +745,9 @@ def _province(
     )
     services.outgoing_issue(actor=clerk, document=document, at=at + dt.timedelta(hours=3))
     if electronic:
-        services.outgoing_sign(actor=leader, document=document, at=at + dt.timedelta(hours=4))
+        services.outgoing_sign(
+            actor=leader, document=document, pin=_demo_pin(), at=at + dt.timedelta(hours=4)
+        )
     document = services.outgoing_dispatch(
         actor=clerk, document=document, at=at + dt.timedelta(hours=5)
     )

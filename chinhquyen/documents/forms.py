@@ -48,8 +48,32 @@ class OrgMultipleChoiceField(forms.ModelMultipleChoiceField[Organisation]):
 
 
 class PersonChoiceField(forms.ModelChoiceField[User]):
+    """An official shown with his positions: "Trần Văn A — Giám đốc, Sở Tư pháp"."""
+
+    _titles: dict[int, str] | None = None
+
+    def _positions(self) -> dict[int, str]:
+        if self._titles is None:
+            from chinhquyen.accounts.models import Position, Role
+
+            ids = [u.pk for u in self.queryset] if self.queryset is not None else []  # type: ignore[union-attr]
+            titles: dict[int, list[str]] = {}
+            rows = (
+                Position.objects.active()
+                .filter(user_id__in=ids)
+                .exclude(role__in=[Role.API_CLIENT, Role.IT_ADMIN])
+                .select_related("unit")
+                .order_by("unit__path", "pk")
+            )
+            for position in rows:
+                title = position.title or Role(position.role).label
+                titles.setdefault(position.user_id, []).append(f"{title}, {position.unit.name}")
+            self._titles = {k: "; ".join(v) for k, v in titles.items()}
+        return self._titles
+
     def label_from_instance(self, obj: User) -> str:
-        return str(obj)
+        title = self._positions().get(obj.pk, "")
+        return f"{obj} — {title}" if title else str(obj)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -154,8 +178,11 @@ class SubmitForm(forms.Form):
     leader = PersonChoiceField(
         label="Trình lãnh đạo",
         queryset=User.objects.none(),
-        empty_label=None,
-        error_messages={"invalid_choice": "Người được trình không hợp lệ."},
+        empty_label="— Chọn lãnh đạo —",
+        error_messages={
+            "required": "Vui lòng chọn lãnh đạo được trình.",
+            "invalid_choice": "Người được trình không hợp lệ.",
+        },
     )
     note = forms.CharField(label="Ghi chú", required=False, max_length=4000)
 
@@ -195,6 +222,14 @@ class AssignForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    assignee = PersonChoiceField(
+        label="Cán bộ xử lý (giao đích danh)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="— Để lãnh đạo đơn vị giao —",
+        help_text="Cán bộ của đơn vị xử lý chính hoặc phối hợp; được giao việc ngay.",
+        error_messages={"invalid_choice": "Cán bộ không hợp lệ."},
+    )
     deadline = _date_field("Hạn xử lý")
     instructions = forms.CharField(
         label="Ý kiến chỉ đạo",
@@ -203,10 +238,12 @@ class AssignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any, people: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("lead_unit", "coordinate_units", "inform_units"):
             self.fields[name].queryset = units  # type: ignore[attr-defined]
+        if people is not None:
+            self.fields["assignee"].queryset = people  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -403,6 +440,24 @@ class ReviewForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class SignForm(forms.Form):
+    """The leader confirms his signature with the secret of his signing method."""
+
+    pin = forms.CharField(
+        label="Mật khẩu (PIN) ký số",
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Vui lòng nhập mã PIN (mật khẩu) ký số để xác nhận."},
+    )
+
+    def __init__(self, *args: Any, method: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if method is not None:
+            self.fields["pin"].label = method.prompt
+            self.fields["pin"].help_text = method.demo_hint
 
 
 class FeedbackForm(forms.Form):

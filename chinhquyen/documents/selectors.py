@@ -418,3 +418,15 @@ def recipient_choices() -> QuerySet[Organisation]:
     return (
         Organisation.objects.active().exclude(kind__in=["unit", "one_stop_desk"]).order_by("path")
     )
+
+
+def letter_type_id() -> int | None:
+    """The công văn type (no abbreviation): the default type of a reply."""
+    from .models import DocumentType
+
+    return (
+        DocumentType.objects.filter(active=True, abbreviation="")
+        .order_by("order")
+        .values_list("pk", flat=True)
+        .first()
+    )

@@ -30,10 +30,10 @@ from chinhquyen.accounts.models import Position, User
 from chinhquyen.core.api import DomainError
 from chinhquyen.core.audit import audit_actor
 from chinhquyen.core.calendar import VN_TZ
-from chinhquyen.core.pdf import document_header, render_pdf
+from chinhquyen.core.pdf import render_pdf
 from chinhquyen.orgs.models import Organisation
 
-from . import exchange, files, numbering, signing, workflow
+from . import exchange, files, layout, numbering, signing, workflow
 from . import permissions as perms
 from .history import incoming_search_text, outgoing_search_text, record_event
 from .models import (
@@ -395,9 +395,12 @@ def incoming_assign(
     inform_units: Sequence[Organisation] = (),
     deadline: dt.date | None = None,
     instructions: str = "",
+    assignee: User | None = None,
     at: dt.datetime | None = None,
 ) -> IncomingDocument:
-    """The leader assigns a lead unit, coordinating units and units for information."""
+    """The leader assigns a lead unit, coordinating units and units for information, and may
+    name the official who handles it (a task for him in the lead or a coordinating unit, with
+    the leader's instructions and deadline)."""
     when = _now(at)
     document = _lock_incoming(document)
     if not perms.can_assign(actor, document):
@@ -419,6 +422,17 @@ def incoming_assign(
             )
     if deadline is not None and deadline < _local_date(when):
         raise DomainError("Hạn xử lý không được trước hôm nay.", code="deadline_past")
+    task_unit: Organisation | None = None
+    if assignee is not None:
+        task_unit = next(
+            (u for u, r in roles if r != AssignmentRole.INFORM and _works_under(assignee, u)),
+            None,
+        )
+        if task_unit is None:
+            raise DomainError(
+                f"{assignee} không công tác tại đơn vị xử lý chính hoặc phối hợp.",
+                code="assignee_out_of_unit",
+            )
     first_time = document.status in (IncomingStatus.REGISTERED, IncomingStatus.SUBMITTED)
     workflow.incoming_target(document.status, IncomingAction.ASSIGN)
     document.deadline = deadline
@@ -454,7 +468,59 @@ def incoming_assign(
             exchange.feedback_for_incoming(
                 document=document, code=StatusCode.ASSIGNED, actor=actor, at=when
             )
+        if assignee is not None and task_unit is not None:
+            _named_task(document, actor=actor, assignee=assignee, unit=task_unit, at=when)
     return document
+
+
+def _named_task(
+    document: IncomingDocument, *, actor: User, assignee: User, unit: Organisation, at: dt.datetime
+) -> Task:
+    """The official the leader named: his task carries the leader's instructions."""
+    assignment = Assignment.objects.filter(document=document, unit=unit, active=True).first()
+    return _add_task(
+        document,
+        assignment=assignment,
+        unit=unit,
+        assignee=assignee,
+        actor=actor,
+        due=document.deadline,
+        instructions=document.instructions,
+        at=at,
+    )
+
+
+def _add_task(
+    document: IncomingDocument,
+    *,
+    assignment: Assignment | None,
+    unit: Organisation,
+    assignee: User,
+    actor: User,
+    due: dt.date | None,
+    instructions: str,
+    at: dt.datetime,
+) -> Task:
+    """The task row, and the document in progress (status 05 to the sender) at the first."""
+    task = Task.objects.create(
+        document=document,
+        assignment=assignment,
+        unit=unit,
+        assignee=assignee,
+        assigned_by=actor,
+        due=due,
+        instructions=instructions,
+        created_at=at,
+    )
+    note = f"Giao {assignee} xử lý" + (f", hạn {due:%d/%m/%Y}." if due else ".")
+    if document.status == IncomingStatus.ASSIGNED:
+        _move_incoming(document, IncomingAction.START, actor=actor, note=note, at=at)
+        exchange.feedback_for_incoming(
+            document=document, code=StatusCode.IN_PROGRESS, actor=actor, at=at
+        )
+    else:
+        record_event(document=document, action="task", actor=actor, note=note, at=at)
+    return task
 
 
 @transaction.atomic
@@ -495,24 +561,16 @@ def task_create(
         raise DomainError("Hạn xử lý không được trước hôm nay.", code="due_past")
     assignment = next((a for a in assignments if unit.path.startswith(a.unit.path)), None)
     with audit_actor(actor):
-        task = Task.objects.create(
-            document=document,
+        task = _add_task(
+            document,
             assignment=assignment,
             unit=unit,
             assignee=assignee,
-            assigned_by=actor,
+            actor=actor,
             due=due,
             instructions=_text(instructions, label="nội dung giao việc"),
-            created_at=when,
+            at=when,
         )
-        note = f"Giao {assignee} xử lý" + (f", hạn {due:%d/%m/%Y}." if due else ".")
-        if document.status == IncomingStatus.ASSIGNED:
-            _move_incoming(document, IncomingAction.START, actor=actor, note=note, at=when)
-            exchange.feedback_for_incoming(
-                document=document, code=StatusCode.IN_PROGRESS, actor=actor, at=when
-            )
-        else:
-            record_event(document=document, action="task", actor=actor, note=note, at=when)
     return task
 
 
@@ -836,6 +894,8 @@ def outgoing_submit(
         raise DomainError(
             "Dự thảo chưa có nội dung: hãy tải tệp lên hoặc nhập nội dung.", code="empty_draft"
         )
+    if document.document_type.is_letter:
+        layout.require_letter_unit(document)  # a công văn is numbered <issuer>-<unit>
     chain = list(reviewers)
     if not chain:
         raise DomainError("Vui lòng chọn người duyệt.", code="reviewers_required")
@@ -953,38 +1013,8 @@ def outgoing_cancel(
 
 
 def render_outgoing_pdf(document: OutgoingDocument) -> bytes:
-    """The document written as text, laid out per Nghị định 30/2020 (with its number)."""
-    org = document.organisation
-    profile = getattr(org, "issuer_profile", None)
-    parent_name = profile.parent_name if profile and profile.parent_name else ""
-    if not parent_name and org.parent_id:
-        parent_name = org.parent.name if org.parent else ""
-    place = profile.place_name if profile and profile.place_name else ""
-    paragraphs = [p.strip() for p in document.body.replace("\r\n", "\n").split("\n") if p.strip()]
-    recipients = [r.name for r in document.recipients.order_by("pk")] + ["Lưu: VT"]
-    signer = document.signer
-    return render_pdf(
-        "pdf/documents/outgoing.html",
-        {
-            "header": document_header(
-                issuer=org.name,
-                issuer_parent=parent_name,
-                number_notation=(document.number_notation or f"      /{document.notation}"),
-                place=place,
-                issued_on=document.issued_on,
-            ),
-            "is_letter": document.document_type.is_letter,
-            "doc_type": document.document_type.name.upper(),
-            "summary": document.summary,
-            "paragraphs": paragraphs,
-            "recipients": recipients,
-            "signer_authority": document.signer_authority,
-            "signer_title": (document.signer_title or "").upper(),
-            "signer_name": (signer.full_name or signer.username) if signer else "",
-            "urgency": document.get_urgency_display() if document.urgency != Urgency.NORMAL else "",
-            "secrecy": document.get_secrecy_display() if document.is_secret else "",
-        },
-    )
+    """The document written as text, laid out per Nghị định 30/2020 (see ``layout``)."""
+    return render_pdf("pdf/documents/outgoing.html", layout.outgoing_layout(document))
 
 
 @transaction.atomic
@@ -1005,15 +1035,12 @@ def _issue_number(
             secrecy=document.secrecy, is_legal_normative=document.is_legal_normative
         ),
     )
-    document.notation = numbering.build_notation(
-        document_type=document.document_type,
-        issuer=document.organisation,
-        drafting_unit=document.drafting_unit,
-    )
+    document.notation = layout.notation(document)
     document.issued_on = on
     document.issued_at = when
     document.issued_by = actor
     with audit_actor(actor):
+        _complete_reply_tasks(document, actor=actor, at=when)
         # the number last: the counter row stays locked only until the commit just below
         document.register = register
         document.number = numbering.next_number(register)
@@ -1026,6 +1053,30 @@ def _issue_number(
             fields=["register", "number", "notation", "issued_on", "issued_at", "issued_by"],
         )
     return document
+
+
+def _complete_reply_tasks(document: OutgoingDocument, *, actor: User, at: dt.datetime) -> None:
+    """A reply drafted by an official for his task on an incoming document completes that
+    task when the reply is issued (before the number: the counter lock is always last)."""
+    incoming = document.in_reply_to
+    if incoming is None:
+        return
+    tasks = list(
+        Task.objects.select_for_update()
+        .filter(document=incoming, assignee_id=document.drafted_by_id)
+        .filter(status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS])
+        .order_by("pk")
+    )
+    if not tasks:
+        return
+    result = f"Văn bản trả lời được ban hành: {document.document_type.name} {document.summary}"
+    result = result[:MAX_TEXT]
+    for task in tasks:
+        task.status = TaskStatus.DONE
+        task.result = result
+        task.completed_at = at
+        task.save(update_fields=["status", "result", "completed_at"])
+    record_event(document=incoming, action="task_done", actor=actor, note=result, at=at)
 
 
 @transaction.atomic
@@ -1109,15 +1160,16 @@ def _pdf_of(document: OutgoingDocument) -> bytes:
 
 
 def _place(document: OutgoingDocument) -> str:
-    profile = getattr(document.organisation, "issuer_profile", None)
-    return profile.place_name if profile else ""
+    return layout.place_name(document.organisation)
 
 
 @transaction.atomic
 def outgoing_sign(
-    *, actor: User, document: OutgoingDocument, at: dt.datetime | None = None
+    *, actor: User, document: OutgoingDocument, pin: str | None, at: dt.datetime | None = None
 ) -> OutgoingDocument:
-    """The approving leader signs the numbered PDF with his personal signature."""
+    """The approving leader signs the numbered PDF with his personal signature, confirmed
+    with the secret of his signing method (``pin``: the key file's passphrase or the token's
+    PIN) — never in one click."""
     when = _now(at)
     document = _lock_outgoing(document)
     workflow.outgoing_target(document.status, OutgoingAction.SIGN)
@@ -1128,6 +1180,7 @@ def outgoing_sign(
     signed = signing.sign_personal(
         pdf=_pdf_of(document),
         signer=actor,
+        pin=pin,
         reason=f"Ký ban hành văn bản số {document.number_notation}",
         location=_place(document),
     )

@@ -31,11 +31,28 @@ def verify(pdf: bytes) -> dict[str, Any]:
     }
 
 
-def sign_personal(*, pdf: bytes, signer: User, reason: str = "", location: str = "") -> bytes:
-    """The leader's personal signature, in the document's signature box."""
+def personal_method(signer: User) -> Any:
+    """How ``signer`` signs (``signing.confirm.Method``: what to type), or None without a key."""
+    from chinhquyen.core.api import DomainError
+    from chinhquyen.signing.confirm import method_for
+    from chinhquyen.signing.services import active_credential_for_user
+
+    try:
+        return method_for(active_credential_for_user(signer))
+    except DomainError:
+        return None
+
+
+def sign_personal(
+    *, pdf: bytes, signer: User, pin: str | None, reason: str = "", location: str = ""
+) -> bytes:
+    """The leader's personal signature, in the document's signature box, once he confirmed
+    it with the secret of his signing method (``pin``)."""
+    from chinhquyen.signing.confirm import check_secret
     from chinhquyen.signing.services import active_credential_for_user, sign_pdf
 
     credential = active_credential_for_user(signer)
+    check_secret(user_id=signer.pk, credential=credential, secret=pin)
     return sign_pdf(
         pdf=pdf, credential=credential, mode="personal", reason=reason, location=location
     )

@@ -24,7 +24,7 @@ from chinhquyen.accounts.models import User
 from chinhquyen.core.api import DomainError
 from chinhquyen.orgs.models import Organisation
 
-from . import exchange, exports, files, forms, selectors, services
+from . import exchange, exports, files, forms, selectors, services, signing
 from . import permissions as perms
 from .models import (
     AssignmentRole,
@@ -39,6 +39,9 @@ from .services import RecipientInput
 
 PAGE_SIZE = 30
 View = Callable[..., HttpResponseBase]
+#: Form prefixes of the incoming document page: its forms share field names (instructions,
+#: note, reason), and ids must be unique for the labels to point at the right box.
+SUBMIT, RETURN, ASSIGN, TASK, COMPLETE = "trinh", "tra-lai", "phan-cong", "giao-viec", "ket-thuc"
 
 
 def documents_required(view: View) -> View:
@@ -208,16 +211,26 @@ def _incoming_context(request: HttpRequest, document: IncomingDocument) -> dict[
         "can_assign": can_assign,
         "can_task": bool(task_units) and document.status in open_statuses,
         "can_complete": document.status in open_statuses and perms.can_complete(user, document),
+        "my_open_tasks": [
+            t
+            for t in document.tasks.all()
+            if t.assignee_id == user.pk and t.status in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
+        ]
+        if document.status in open_statuses
+        else [],
+        "replies": list(selectors.outgoing_for(user).filter(in_reply_to=document)),
         "messages_in": selectors.incoming_messages(document),
     }
     if context["can_submit"]:
-        context["submit_form"] = forms.SubmitForm(leaders=selectors.leaders_of(org))
+        context["submit_form"] = forms.SubmitForm(leaders=selectors.leaders_of(org), prefix=SUBMIT)
     if context["can_return"]:
-        context["return_form"] = forms.ReasonForm()
+        context["return_form"] = forms.ReasonForm(prefix=RETURN)
     if can_assign:
         lead = next((a for a in assignments if a.role == AssignmentRole.LEAD), None)
         context["assign_form"] = forms.AssignForm(
             units=selectors.units_of(org),
+            people=selectors.members_of(org),
+            prefix=ASSIGN,
             initial={
                 "lead_unit": lead.unit_id if lead else None,
                 "coordinate_units": [
@@ -232,10 +245,12 @@ def _incoming_context(request: HttpRequest, document: IncomingDocument) -> dict[
         people = selectors.members_of(task_units[0])
         for unit in task_units[1:]:
             people = people | selectors.members_of(unit)
-        context["task_form"] = forms.TaskForm(people=people.distinct())
+        context["task_form"] = forms.TaskForm(people=people.distinct(), prefix=TASK)
     if context["can_complete"]:
         replies = selectors.outgoing_for(user).filter(organisation=org).exclude(number=None)
-        context["complete_form"] = forms.CompleteForm(replies=replies.order_by("-issued_at")[:50])
+        context["complete_form"] = forms.CompleteForm(
+            replies=replies.order_by("-issued_at")[:50], prefix=COMPLETE
+        )
     if is_clerk:
         context["file_form"] = forms.FileForm()
     pending = [
@@ -283,7 +298,7 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             document = services.incoming_accept(actor=user, document=document)
             done = f"Đã vào sổ, số đến {document.incoming_number_display}."
         elif action == "submit":
-            form = forms.SubmitForm(request.POST, leaders=selectors.leaders_of(org))
+            form = forms.SubmitForm(request.POST, leaders=selectors.leaders_of(org), prefix=SUBMIT)
             context["submit_form"] = form
             if form.is_valid():
                 services.incoming_submit(
@@ -294,7 +309,7 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 )
                 done = f"Đã trình {form.cleaned_data['leader']}."
         elif action == "return":
-            form = forms.ReasonForm(request.POST)
+            form = forms.ReasonForm(request.POST, prefix=RETURN)
             context["return_form"] = form
             if form.is_valid():
                 services.incoming_return(
@@ -302,7 +317,12 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 )
                 done = "Đã trả lại văn bản cho nơi gửi."
         elif action == "assign":
-            form = forms.AssignForm(request.POST, units=selectors.units_of(org))
+            form = forms.AssignForm(
+                request.POST,
+                units=selectors.units_of(org),
+                people=selectors.members_of(org),
+                prefix=ASSIGN,
+            )
             context["assign_form"] = form
             if form.is_valid():
                 data = form.cleaned_data
@@ -314,13 +334,17 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     inform_units=list(data["inform_units"]),
                     deadline=data["deadline"],
                     instructions=data["instructions"],
+                    assignee=data["assignee"],
                 )
                 done = f"Đã phân công {data['lead_unit']} xử lý chính."
+                if data["assignee"]:
+                    done += f" Đã giao việc cho {data['assignee']}."
         elif action == "task":
             people = context.get("task_form")
             form = forms.TaskForm(
                 request.POST,
                 people=people.fields["assignee"].queryset if people else User.objects.none(),  # type: ignore[attr-defined]
+                prefix=TASK,
             )
             context["task_form"] = form
             if form.is_valid():
@@ -334,7 +358,7 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 done = f"Đã giao việc cho {task.assignee}."
         elif action == "complete":
             replies = selectors.outgoing_for(user).filter(organisation=org).exclude(number=None)
-            form = forms.CompleteForm(request.POST, replies=replies)
+            form = forms.CompleteForm(request.POST, replies=replies, prefix=COMPLETE)
             context["complete_form"] = form
             if form.is_valid():
                 services.incoming_complete(
@@ -484,6 +508,11 @@ def _recipient_inputs(form: forms.OutgoingForm) -> list[RecipientInput]:
     return rows
 
 
+def _reply_summary(incoming: IncomingDocument) -> str:
+    number = f" số {incoming.number_notation}" if incoming.number_notation else ""
+    return f"Trả lời văn bản{number} của {incoming.sender_name}"[:2000]
+
+
 @documents_required
 @require_http_methods(["GET", "POST"])
 def outgoing_create(request: HttpRequest) -> HttpResponse:
@@ -499,7 +528,8 @@ def outgoing_create(request: HttpRequest) -> HttpResponse:
         units=units,
         recipients=selectors.recipient_choices(),
         initial={
-            "summary": f"V/v trả lời văn bản số {reply_to.number_notation}" if reply_to else "",
+            "summary": _reply_summary(reply_to) if reply_to else "",
+            "document_type": selectors.letter_type_id() if reply_to else None,
             "recipients": [reply_to.sender_organisation_id]
             if reply_to and reply_to.sender_organisation_id
             else [],
@@ -572,6 +602,10 @@ def _outgoing_context(request: HttpRequest, document: OutgoingDocument) -> dict[
         )
     if context["can_review"]:
         context["review_form"] = forms.ReviewForm()
+    if context["can_sign"]:
+        method = signing.personal_method(user)
+        context["sign_method"] = method
+        context["sign_form"] = forms.SignForm(method=method)
     if context["can_attach_pdf"]:
         context["file_form"] = forms.FileForm()
     if context["can_revoke"] or (is_clerk and context["messages_out"]):
@@ -663,8 +697,11 @@ def outgoing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 )
                 done = "Đã tải lên bản PDF để ký."
         elif action == "sign":
-            services.outgoing_sign(actor=user, document=document)
-            done = "Đã ký số văn bản."
+            form = forms.SignForm(request.POST, method=context.get("sign_method"))
+            context["sign_form"] = form
+            if form.is_valid():
+                services.outgoing_sign(actor=user, document=document, pin=form.cleaned_data["pin"])
+                done = "Đã ký số văn bản."
         elif action == "dispatch":
             services.outgoing_dispatch(actor=user, document=document)
             done = "Đã phát hành văn bản đến các nơi nhận."

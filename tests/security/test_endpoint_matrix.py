@@ -530,7 +530,7 @@ PAGES: dict[str, list[Case]] = {
             own("clerk", "leader", "unit_head", "specialist"),
             method="POST",
             kwargs=lambda w: {"pk": w.pk("incoming_x"), "action": "assign"},
-            body=lambda w: {"lead_unit": w.pk("org_x")},
+            body=lambda w: {"phan-cong-lead_unit": w.pk("org_x")},
             acts=own("leader"),
         ),
         P(
@@ -1260,7 +1260,9 @@ API: dict[str, list[Case]] = {
             body=lambda w: {"file": upload("ban-hanh.pdf", valid_pdf())},
         )
     ],
-    "documents_outgoing_sign": [A(own("leader"), method="POST", kwargs=kw(id="issued_x"))],
+    "documents_outgoing_sign": [
+        A(own("leader"), method="POST", kwargs=kw(id="issued_x"), body={"pin": "chinhquyen-demo"})
+    ],
     "documents_outgoing_dispatch": [
         A(own("clerk"), method="POST", kwargs=kw(id="issued_x"), body={})
     ],

@@ -331,6 +331,12 @@ class AssignSerializer(serializers.Serializer[Any]):
     )
     deadline = serializers.DateField(required=False, allow_null=True)
     instructions = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="Cán bộ xử lý được giao đích danh (thuộc đơn vị xử lý chính hoặc phối hợp).",
+    )
 
 
 class TaskCreateSerializer(serializers.Serializer[Any]):
@@ -514,6 +520,14 @@ class ReviewSerializer(serializers.Serializer[Any]):
         choices=[("approve", "Đồng ý"), ("reject", "Trả lại")],
     )
     comment = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+
+class SignSerializer(serializers.Serializer[Any]):
+    pin = serializers.CharField(
+        max_length=200,
+        trim_whitespace=False,
+        help_text="Mật khẩu tệp khóa PKCS#12 hoặc mã PIN thiết bị ký của lãnh đạo, để xác nhận ký.",
+    )
 
 
 class DispatchSerializer(serializers.Serializer[Any]):

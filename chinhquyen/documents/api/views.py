@@ -228,6 +228,7 @@ class IncomingAssignView(DocumentsView):
             inform_units=values.get("inform_units", []),
             deadline=values.get("deadline"),
             instructions=values.get("instructions", ""),
+            assignee=values.get("assignee"),
         )
         return Response(_incoming_data(request, document))
 
@@ -563,11 +564,19 @@ class OutgoingSignView(DocumentsView):
         operation_id="documents_outgoing_sign",
         tags=[TAG_OUT],
         summary="Ký số (lãnh đạo)",
-        request=None,
+        description="Lãnh đạo xác nhận ký bằng mật khẩu tệp khóa hoặc mã PIN thiết bị ký.",
+        request=s.SignSerializer,
         responses={200: s.OutgoingDetailSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        document = services.outgoing_sign(actor=request.user, document=_outgoing(request, pk))  # type: ignore[arg-type]
+        document = _outgoing(request, pk)
+        data = s.SignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.outgoing_sign(
+            actor=request.user,  # type: ignore[arg-type]
+            document=document,
+            pin=data.validated_data["pin"],
+        )
         return Response(_outgoing_data(request, document))
 
 

@@ -15,10 +15,14 @@ from chinhquyen.documents.models import (
     OutgoingDocument,
     Secrecy,
 )
+from chinhquyen.signing.pki import demo_passphrase
 
 from .conftest import World
 
 _PDF_CACHE: dict[str, bytes] = {}
+
+#: The test credentials' key files are protected by the demo passphrase (signing tests).
+PIN = demo_passphrase()
 
 
 def sample_pdf(text: str = "Về việc tổ chức tập huấn nghiệp vụ hộ tịch") -> bytes:

@@ -18,7 +18,7 @@ from chinhquyen.accounts.models import User
 from chinhquyen.core.pdf import pdf_text
 from chinhquyen.documents.models import ExchangeMessage, IncomingDocument
 
-from .helpers import assigned, doc_type, register, sample_pdf
+from .helpers import PIN, assigned, doc_type, register, sample_pdf
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/documents"
@@ -161,7 +161,9 @@ def test_outgoing_flow_through_the_api(world, credentials):
     )
     issued = clerk.post(f"{BASE}/outgoing/{pk}/issue/").json()
     assert issued["number_notation"] == "01/STP-HCTP" and issued["has_pdf"]
-    assert leader.post(f"{BASE}/outgoing/{pk}/sign/").json()["status"] == "signed"
+    unconfirmed = leader.post(f"{BASE}/outgoing/{pk}/sign/", {})
+    assert unconfirmed.status_code == 400 and "pin" in unconfirmed.json()["error"]["fields"]
+    assert leader.post(f"{BASE}/outgoing/{pk}/sign/", {"pin": PIN}).json()["status"] == "signed"
     sent = clerk.post(f"{BASE}/outgoing/{pk}/dispatch/", {}, format="json").json()
     assert sent["status"] == "sent"
     pdf = clerk.get(sent["pdf_url"])

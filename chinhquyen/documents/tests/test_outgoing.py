@@ -30,7 +30,7 @@ from chinhquyen.documents.signing import verify
 from chinhquyen.documents.workflow import OutgoingAction
 
 from .conftest import World
-from .helpers import approved, draft, issued, sample_pdf
+from .helpers import PIN, approved, draft, issued, sample_pdf
 
 pytestmark = pytest.mark.django_db
 O = OutgoingStatus  # noqa: E741
@@ -183,22 +183,22 @@ def test_docx_drafts_need_a_pdf_before_signing(world, credentials):
     document = issued(world, body="", upload=upload(docx_bytes(), "qd.docx"))
     assert not document.pdf_file
     with pytest.raises(DomainError) as err:
-        services.outgoing_sign(actor=world.leader, document=document)
+        services.outgoing_sign(actor=world.leader, pin=PIN, document=document)
     assert err.value.error_code == "pdf_required"
     services.outgoing_attach_pdf(
         actor=world.clerk, document=document, upload=upload(sample_pdf("Bản PDF"), "qd.pdf")
     )
-    signed = services.outgoing_sign(actor=world.leader, document=document)
+    signed = services.outgoing_sign(actor=world.leader, pin=PIN, document=document)
     assert signed.status == O.SIGNED
 
 
 def test_sign_and_dispatch_to_an_internal_recipient(world, credentials):
     document = issued(world, recipients=[RecipientInput(organisation=world.construction)])
     with pytest.raises(PermissionDenied):
-        services.outgoing_sign(actor=world.head, document=document)
+        services.outgoing_sign(actor=world.head, pin=PIN, document=document)
     with pytest.raises(DomainError, match="ký số trước"):
         services.outgoing_dispatch(actor=world.clerk, document=document)
-    document = services.outgoing_sign(actor=world.leader, document=document)
+    document = services.outgoing_sign(actor=world.leader, pin=PIN, document=document)
     assert document.status == O.SIGNED and document.signed_at
     document = services.outgoing_dispatch(actor=world.clerk, document=document)
     assert document.status == O.SENT and document.sealed_at
@@ -216,13 +216,13 @@ def test_sign_and_dispatch_to_an_internal_recipient(world, credentials):
 def test_paper_documents_are_dispatched_without_a_digital_signature(world):
     document = issued(world, is_electronic=False, recipients=[RecipientInput(name="Bộ Tư pháp")])
     with pytest.raises(DomainError, match="ký tay"):
-        services.outgoing_sign(actor=world.leader, document=document)
+        services.outgoing_sign(actor=world.leader, pin=PIN, document=document)
     document = services.outgoing_dispatch(actor=world.clerk, document=document)
     assert document.status == O.SENT and document.sealed_at is None
 
 
 def test_dispatch_needs_recipients(world, credentials):
-    document = services.outgoing_sign(actor=world.leader, document=issued(world))
+    document = services.outgoing_sign(actor=world.leader, pin=PIN, document=issued(world))
     with pytest.raises(DomainError, match="nơi nhận"):
         services.outgoing_dispatch(actor=world.clerk, document=document)
 
@@ -255,7 +255,7 @@ def build(world: World, status: str) -> OutgoingDocument:
     if status == O.ISSUED:
         return services.outgoing_issue(actor=world.clerk, document=build(world, O.APPROVED))
     if status == O.SIGNED:
-        return services.outgoing_sign(actor=world.leader, document=build(world, O.ISSUED))
+        return services.outgoing_sign(actor=world.leader, pin=PIN, document=build(world, O.ISSUED))
     if status == O.SENT:
         return services.outgoing_dispatch(actor=world.clerk, document=build(world, O.SIGNED))
     if status == O.REVOKED:
@@ -281,7 +281,7 @@ def perform(world: World, document: OutgoingDocument, action: str) -> OutgoingDo
         ),
         A.CANCEL: lambda: services.outgoing_cancel(actor=world.specialist, document=document),
         A.ISSUE: lambda: services.outgoing_issue(actor=world.clerk, document=document),
-        A.SIGN: lambda: services.outgoing_sign(actor=world.leader, document=document),
+        A.SIGN: lambda: services.outgoing_sign(actor=world.leader, pin=PIN, document=document),
         A.DISPATCH: lambda: services.outgoing_dispatch(actor=world.clerk, document=document),
         A.REVOKE: lambda: services.outgoing_revoke(
             actor=world.clerk, document=document, reason="Thu hồi."

@@ -99,10 +99,10 @@ def test_leader_assigns_from_the_detail_page(world):
     response = client.post(
         reverse("documents:incoming_action", args=[document.pk, "assign"]),
         {
-            "lead_unit": world.admin_unit.pk,
-            "coordinate_units": [world.support_unit.pk],
-            "deadline": deadline.isoformat(),
-            "instructions": "Chủ trì.",
+            "phan-cong-lead_unit": world.admin_unit.pk,
+            "phan-cong-coordinate_units": [world.support_unit.pk],
+            "phan-cong-deadline": deadline.isoformat(),
+            "phan-cong-instructions": "Chủ trì.",
         },
     )
     assert response.status_code == 302
@@ -114,7 +114,7 @@ def test_assignment_errors_render_on_the_form(world):
     document = register(world)
     response = login(world.leader).post(
         reverse("documents:incoming_action", args=[document.pk, "assign"]),
-        {"lead_unit": world.construction_unit.pk},
+        {"phan-cong-lead_unit": world.construction_unit.pk},
     )
     assert response.status_code == 400
     assert "Đơn vị không hợp lệ." in response.content.decode()
