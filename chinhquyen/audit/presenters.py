@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -102,11 +103,9 @@ def display_value(field: Any, value: str) -> str:
         text = _local(text, with_time=True) or text
     elif isinstance(field, models.DateField):
         text = _local(text, with_time=False) or text
-    elif text[:1] in "[{\"":
-        try:
+    elif text[:1] in '[{"':
+        with contextlib.suppress(ValueError):
             text = json.dumps(json.loads(text), ensure_ascii=False)
-        except ValueError:
-            pass
     if len(text) > DISPLAY_MAX_CHARS:
         text = text[: DISPLAY_MAX_CHARS - 1] + "…"
     return text
