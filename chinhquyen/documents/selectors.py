@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from chinhquyen.accounts.models import Position, Role, User
 from chinhquyen.accounts.permissions import units_with_role
+from chinhquyen.core.collation import vi_sort
 from chinhquyen.orgs.models import Organisation
 
 from . import permissions as perms
@@ -417,7 +418,7 @@ def message_for(user: object, pk: int) -> ExchangeMessage:
 
 
 def document_types() -> QuerySet[DocumentType]:
-    return DocumentType.objects.filter(active=True).order_by("order", "name")
+    return DocumentType.objects.filter(active=True).order_by("order", vi_sort("name"))
 
 
 def leaders_of(organisation: Organisation) -> QuerySet[User]:
@@ -428,7 +429,7 @@ def leaders_of(organisation: Organisation) -> QuerySet[User]:
         .filter(role=Role.LEADER, unit_id__in=ancestors, user__is_active=True)
         .values("user_id")
     )
-    return User.objects.filter(pk__in=ids).order_by("full_name", "username")
+    return User.objects.filter(pk__in=ids).order_by(vi_sort("full_name"), "username")
 
 
 def reviewers_for(drafting_unit: Organisation, organisation: Organisation) -> QuerySet[User]:
@@ -444,7 +445,7 @@ def reviewers_for(drafting_unit: Organisation, organisation: Organisation) -> Qu
         .filter(user__is_active=True)
         .values("user_id")
     )
-    return User.objects.filter(pk__in=ids).order_by("full_name", "username")
+    return User.objects.filter(pk__in=ids).order_by(vi_sort("full_name"), "username")
 
 
 def units_of(organisation: Organisation) -> QuerySet[Organisation]:
@@ -460,7 +461,7 @@ def members_of(unit: Organisation) -> QuerySet[User]:
         .exclude(role__in=[Role.API_CLIENT, Role.IT_ADMIN])
         .values("user_id")
     )
-    return User.objects.filter(pk__in=ids).order_by("full_name", "username")
+    return User.objects.filter(pk__in=ids).order_by(vi_sort("full_name"), "username")
 
 
 def sender_suggestions(q: str, limit: int = 10) -> list[Organisation]:
@@ -470,7 +471,9 @@ def sender_suggestions(q: str, limit: int = 10) -> list[Organisation]:
     if not q.strip():
         return []
     return list(
-        Organisation.objects.active().filter(org_search(q)).order_by("depth", "name")[:limit]
+        Organisation.objects.active()
+        .filter(org_search(q))
+        .order_by("depth", vi_sort("name"))[:limit]
     )
 
 
