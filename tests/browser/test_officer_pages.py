@@ -114,7 +114,9 @@ def test_issued_document_report_verification_and_catalogue_fit_the_screen(
     leader = people("lanh-dao", width=width)
     sign_in(leader, world.leader, totp=True)
     leader.go(reverse("reports:on_time"))
-    expect(leader.page.get_by_role("heading", name="Theo tháng")).to_be_visible()
+    expect(
+        leader.page.get_by_role("heading", name="Thống kê kết quả giải quyết hồ sơ")
+    ).to_be_visible()
     _fits(leader, "thống kê đúng hạn")
 
     citizen = people("cong-dan", width=width)
