@@ -6,6 +6,9 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where the demo is served: the settings derive the default site URL (links in notifications,
+# QR codes, the lookup URL) from it, in the server, the worker and the scheduler alike.
+export CHINHQUYEN_SERVE_ADDRESS := $(HOST):$(PORT)
 export DJANGO_SETTINGS_MODULE ?= chinhquyen.settings.dev
 
 # Prints the current TOTP code of a demo official: make totp ACCOUNT=lanhdao

@@ -65,6 +65,18 @@ def load_admin_group(context: dict[str, Any]) -> dict[str, Any]:
     return {"admin_group": group}
 
 
+def load_dossiers(context: dict[str, Any]) -> dict[str, Any]:
+    from chinhquyen.dossiers.demo import load_demo_dossiers
+
+    return load_demo_dossiers(context)
+
+
+def load_documents(context: dict[str, Any]) -> dict[str, Any]:
+    from chinhquyen.documents.demo import load_demo_documents
+
+    return load_demo_documents(context)
+
+
 def load_payments(context: dict[str, Any]) -> dict[str, Any] | None:
     from chinhquyen.payments.demo import load_demo_payments
 
@@ -79,4 +91,6 @@ DEMO_LOADERS: list[DemoLoader] = [
     load_catalog,
     load_signing,
     load_payments,
+    load_dossiers,
+    load_documents,
 ]

@@ -68,6 +68,17 @@ class AccountAdapter(DefaultAccountAdapter):
         "rate_limited": "Bạn thao tác quá nhanh, vui lòng thử lại sau.",
     }
 
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Officials land on their work (the officer home with its counters), applicants on the
+        public home; an explicit ``next`` still wins (allauth checks it first)."""
+        from django.urls import reverse
+
+        from .permissions import is_official
+
+        if is_official(request.user):
+            return reverse("web:workspace")
+        return super().get_login_redirect_url(request)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True))
 

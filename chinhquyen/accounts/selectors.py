@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from chinhquyen.core.collation import vi_sort
 from chinhquyen.core.text import normalize_search
 from chinhquyen.orgs.models import Organisation
 
@@ -75,7 +76,7 @@ def officials_visible_to(
     needle = normalize_search(q)
     if needle:
         qs = qs.filter(search_text__contains=needle)
-    return qs.order_by("full_name", "username", "pk")
+    return qs.order_by(vi_sort("full_name"), "username", "pk")
 
 
 def official_list(
@@ -113,7 +114,7 @@ def api_clients_visible_to(user: object) -> QuerySet[User]:
                 to_attr="token_list",
             ),
         )
-        .order_by("full_name", "pk")
+        .order_by(vi_sort("full_name"), "pk")
     )
 
 

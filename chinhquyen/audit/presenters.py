@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -55,6 +56,75 @@ def changes_of(entry: LogEntry) -> list[Change]:
     return rows
 
 
+# A changed value longer than this is cut on the page (the Excel export keeps it whole).
+DISPLAY_MAX_CHARS = 300
+
+
+def _field(model: Any, name: str) -> Any:
+    try:
+        return model._meta.get_field(name) if model is not None else None
+    except Exception:  # a field renamed or removed since the entry was written
+        return None
+
+
+def _local(value: str, *, with_time: bool) -> str | None:
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if not with_time:
+        return moment.strftime("%d/%m/%Y")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, dt.UTC)
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def display_value(field: Any, value: str) -> str:
+    """A changed value as people read it: "—" for nothing, Có/Không, the choice's label, local
+    times as dd/mm/yyyy HH:MM, JSON with real Vietnamese letters (auditlog stores
+    ``\\u0103`` escapes and Python's ``None``/``True``), cut at ``DISPLAY_MAX_CHARS``."""
+    from django.db import models
+
+    text = value.strip()
+    if text in ("", "None", "null"):
+        return "—"
+    if text in ("True", "False") or isinstance(field, models.BooleanField):
+        return {"True": "Có", "False": "Không"}.get(text, text)
+    if field is not None and getattr(field, "choices", None):
+        labels = {str(k): str(v) for k, v in field.flatchoices}
+        if text in labels:
+            return labels[text]
+    if isinstance(field, models.DateTimeField) or (
+        field is None and len(text) >= 19 and text[4:5] == "-" and text[10:11] in " T"
+    ):
+        text = _local(text, with_time=True) or text
+    elif isinstance(field, models.DateField):
+        text = _local(text, with_time=False) or text
+    elif text[:1] in '[{"':
+        with contextlib.suppress(ValueError):
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+    if len(text) > DISPLAY_MAX_CHARS:
+        text = text[: DISPLAY_MAX_CHARS - 1] + "…"
+    return text
+
+
+def readable_changes(entry: LogEntry) -> list[Change]:
+    """``changes_of`` for the page: field verbose names and ``display_value`` values."""
+    model = entry.content_type.model_class()
+    rows = []
+    for change in changes_of(entry):
+        field = _field(model, change.field)
+        label = str(getattr(field, "verbose_name", "") or change.field)
+        rows.append(
+            Change(
+                label[:1].upper() + label[1:],
+                display_value(field, change.old) if change.old else "",
+                display_value(field, change.new),
+            )
+        )
+    return rows
+
+
 def changes_text(entry: LogEntry) -> str:
     return "; ".join(f"{c.field}: {c.old} → {c.new}" for c in changes_of(entry))
 
@@ -101,7 +171,7 @@ def present(obj: LogEntry | SecurityEvent) -> EntryRow | EventRow:
         actor=actor_label(obj),
         action=action_label(obj),
         model=model_label(obj),
-        changes=changes_of(obj),
+        changes=readable_changes(obj),
     )
 
 

@@ -23,6 +23,8 @@ from .filters import LogEntryFilter, SecurityEventFilter
 from .selectors import log_entries_visible_to, security_events_visible_to
 
 PAGE_SIZE = 50
+# Change log entries carry many fields each: fewer per page keeps the page readable.
+ENTRIES_PAGE_SIZE = 20
 DEFAULT_EXPORT_MAX_ROWS = 10_000
 
 
@@ -35,10 +37,11 @@ def _list_page(
     *,
     template: str,
     filterset: LogEntryFilter | SecurityEventFilter,
+    page_size: int = PAGE_SIZE,
 ) -> HttpResponse:
     valid = filterset.is_valid()
     qs: QuerySet[Any] = filterset.qs if valid else filterset.queryset.none()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, page_size).get_page(request.GET.get("page"))
     rows = [presenters.present(obj) for obj in page.object_list]
     context = {"filter": filterset, "form": filterset.form, "page": page, "rows": rows}
     return render(request, template, context, status=200 if valid else 400)
@@ -56,7 +59,9 @@ def _limited(qs: QuerySet[Any]) -> tuple[list[Any], str]:
 @login_required
 def entries(request: HttpRequest) -> HttpResponse:
     filterset = LogEntryFilter(request.GET, queryset=log_entries_visible_to(request.user))
-    return _list_page(request, template="audit/entries.html", filterset=filterset)
+    return _list_page(
+        request, template="audit/entries.html", filterset=filterset, page_size=ENTRIES_PAGE_SIZE
+    )
 
 
 @require_GET

@@ -20,6 +20,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from chinhquyen.core.api import DomainError
+from chinhquyen.core.collation import vi_sort
 from chinhquyen.core.text import normalize_search
 from chinhquyen.orgs.models import Organisation, OrganisationKind
 
@@ -85,7 +86,7 @@ def procedure_search(
 
     phrase = normalize_search(q)
     if not phrase:
-        return qs.order_by("name", "procedure__code")
+        return qs.order_by(vi_sort("name"), "procedure__code")
     words = phrase.split()[:MAX_QUERY_WORDS]
     for word in words:
         qs = qs.filter(search_text__contains=word)
@@ -100,7 +101,9 @@ def procedure_search(
         default=Value(5),
         output_field=IntegerField(),
     )
-    return qs.annotate(relevance=relevance).order_by("relevance", "name", "procedure__code")
+    return qs.annotate(relevance=relevance).order_by(
+        "relevance", vi_sort("name"), "procedure__code"
+    )
 
 
 def procedure_version_current(
@@ -199,7 +202,7 @@ def field_list(*, on: dt.date | None = None) -> QuerySet[Field]:
     )
     return Field.objects.annotate(
         procedure_count=Count("procedures", filter=offered, distinct=True)
-    ).order_by("name")
+    ).order_by(vi_sort("name"))
 
 
 def version_for_manager(user: object, version_id: int) -> ProcedureVersion | None:

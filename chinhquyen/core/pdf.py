@@ -169,6 +169,17 @@ def document_header(
 # --- Reading PDFs ---------------------------------------------------------------------------
 
 
+def blank_pdf() -> bytes:
+    """A real one-page A4 PDF with nothing on it (demo files, test uploads)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def _reader(pdf_bytes: bytes) -> Any:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError

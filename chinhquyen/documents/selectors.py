@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from chinhquyen.accounts.models import Position, Role, User
 from chinhquyen.accounts.permissions import units_with_role
+from chinhquyen.core.collation import vi_sort
 from chinhquyen.orgs.models import Organisation
 
 from . import permissions as perms
@@ -219,6 +221,66 @@ def tasks_of(user: object, *, open_only: bool = True) -> QuerySet[Task]:
     ).order_by("due", "pk")
 
 
+@dataclass(frozen=True)
+class MyWork:
+    """What waits for ``user`` ("Việc của tôi" and the officer home's counters): tasks given to
+    them, incoming documents submitted to them for assignment (leaders), drafts whose current
+    approval step is theirs, and assignments to a unit they head that no one of the unit has
+    been given yet (unit heads). Every part is scoped like the lists it links to."""
+
+    tasks: QuerySet[Task]
+    to_assign: QuerySet[IncomingDocument]
+    to_review: QuerySet[OutgoingDocument]
+    to_distribute: QuerySet[Assignment]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "tasks": self.tasks.count(),
+            "to_assign": self.to_assign.count(),
+            "to_review": self.to_review.count(),
+            "to_distribute": self.to_distribute.count(),
+        }
+
+
+def my_work(user: object) -> MyWork:
+    if not isinstance(user, User):
+        return MyWork(
+            tasks=Task.objects.none(),
+            to_assign=IncomingDocument.objects.none(),
+            to_review=OutgoingDocument.objects.none(),
+            to_distribute=Assignment.objects.none(),
+        )
+    incoming = incoming_for(user).select_related("organisation", "document_type")
+    to_assign = incoming.filter(status=IncomingStatus.SUBMITTED, submitted_to=user).order_by(
+        "deadline", "submitted_at", "pk"
+    )
+    to_review = (
+        outgoing_for(user)
+        .filter(pk__in=awaiting_review_ids(user))
+        .select_related("organisation", "document_type", "drafted_by")
+        .order_by("updated_at", "pk")
+    )
+    head_units = [unit.pk for unit in units_with_role(user, [Role.UNIT_HEAD])]
+    given = Task.objects.filter(document_id=OuterRef("document_id"), unit_id=OuterRef("unit_id"))
+    to_distribute = (
+        Assignment.objects.filter(
+            active=True,
+            unit_id__in=head_units,
+            role__in=[AssignmentRole.LEAD, AssignmentRole.COORDINATE],
+            document__in=incoming_for(user).exclude(status__in=CLOSED_INCOMING),
+        )
+        .exclude(Exists(given))
+        .select_related("document", "document__organisation", "unit", "assigned_by")
+        .order_by("deadline", "pk")
+    )
+    return MyWork(
+        tasks=tasks_of(user),
+        to_assign=to_assign,
+        to_review=to_review,
+        to_distribute=to_distribute,
+    )
+
+
 def task_detail(user: object, pk: int) -> Task:
     task = tasks_of(user, open_only=False).filter(pk=pk).first()
     if task is None:
@@ -356,7 +418,7 @@ def message_for(user: object, pk: int) -> ExchangeMessage:
 
 
 def document_types() -> QuerySet[DocumentType]:
-    return DocumentType.objects.filter(active=True).order_by("order", "name")
+    return DocumentType.objects.filter(active=True).order_by("order", vi_sort("name"))
 
 
 def leaders_of(organisation: Organisation) -> QuerySet[User]:
@@ -367,7 +429,7 @@ def leaders_of(organisation: Organisation) -> QuerySet[User]:
         .filter(role=Role.LEADER, unit_id__in=ancestors, user__is_active=True)
         .values("user_id")
     )
-    return User.objects.filter(pk__in=ids).order_by("full_name", "username")
+    return User.objects.filter(pk__in=ids).order_by(vi_sort("full_name"), "username")
 
 
 def reviewers_for(drafting_unit: Organisation, organisation: Organisation) -> QuerySet[User]:
@@ -383,7 +445,7 @@ def reviewers_for(drafting_unit: Organisation, organisation: Organisation) -> Qu
         .filter(user__is_active=True)
         .values("user_id")
     )
-    return User.objects.filter(pk__in=ids).order_by("full_name", "username")
+    return User.objects.filter(pk__in=ids).order_by(vi_sort("full_name"), "username")
 
 
 def units_of(organisation: Organisation) -> QuerySet[Organisation]:
@@ -399,7 +461,7 @@ def members_of(unit: Organisation) -> QuerySet[User]:
         .exclude(role__in=[Role.API_CLIENT, Role.IT_ADMIN])
         .values("user_id")
     )
-    return User.objects.filter(pk__in=ids).order_by("full_name", "username")
+    return User.objects.filter(pk__in=ids).order_by(vi_sort("full_name"), "username")
 
 
 def sender_suggestions(q: str, limit: int = 10) -> list[Organisation]:
@@ -409,7 +471,9 @@ def sender_suggestions(q: str, limit: int = 10) -> list[Organisation]:
     if not q.strip():
         return []
     return list(
-        Organisation.objects.active().filter(org_search(q)).order_by("depth", "name")[:limit]
+        Organisation.objects.active()
+        .filter(org_search(q))
+        .order_by("depth", vi_sort("name"))[:limit]
     )
 
 

@@ -424,16 +424,24 @@ def processing_slip(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------
 
 
+# "Việc của tôi" shows at most this many of each kind of waiting work (the lists link to all).
+MY_WORK_LIMIT = 50
+
+
 @documents_required
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("hien-thi") == "tat-ca"
     qs = selectors.tasks_of(request.user, open_only=not show_all)
     page, querystring = _page(request, qs)
+    work = selectors.my_work(request.user)
     return render(
         request,
         "documents/my_tasks.html",
         {
+            "to_assign": list(work.to_assign[:MY_WORK_LIMIT]),
+            "to_review": list(work.to_review[:MY_WORK_LIMIT]),
+            "to_distribute": list(work.to_distribute[:MY_WORK_LIMIT]),
             "page": page,
             "querystring": querystring,
             "show_all": show_all,

@@ -28,20 +28,20 @@ from chinhquyen.accounts.models import User
 from chinhquyen.catalog.models import ProcedureVersion
 from chinhquyen.catalog.selectors import procedure_version_current
 from chinhquyen.core.calendar import VN_TZ, LegalCalendar, get_calendar
+from chinhquyen.core.pdf import blank_pdf
 from chinhquyen.orgs.models import Organisation
 
 from . import services
-from .models import Dossier
+from .models import Channel, Dossier, PaymentStatus
 
 LLTP = "2.000488"  # Phiếu lý lịch tư pháp (Sở Tư pháp, 10 working days, inter-agency step)
 BIRTH = "1.001193"  # Đăng ký khai sinh (every commune, same day)
 BUILD = "1.013225"  # Giấy phép xây dựng nhà ở (every commune, 15 working days)
 ENTERPRISE = "2.001610"  # Đăng ký doanh nghiệp tư nhân (Sở Tài chính, 3 working days)
 
-SAMPLE_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+# Uploads and results must be readable PDFs: results are sealed by the competent organisation.
+SAMPLE_PDF = blank_pdf()
 
 
 def _applicant_block(user: User) -> dict[str, Any]:
@@ -150,7 +150,7 @@ class Demo:
             for p in version.papers.all()
             if p.required
         ]
-        return services.dossier_receive_at_counter(
+        dossier = services.dossier_receive_at_counter(
             actor=self.users[desk],
             procedure=version,
             applicant=self.users[applicant],
@@ -163,6 +163,15 @@ class Demo:
             idempotency_key=key,
             at=at,
         ).dossier
+        if _pays(key) and dossier.fee_total > 0:
+            dossier = services.dossier_set_payment_status(
+                actor=self.users[desk],
+                dossier=dossier,
+                status=PaymentStatus.PAID,
+                reference="Nộp tiền mặt tại Bộ phận một cửa",
+                at=at,
+            )
+        return dossier
 
     def online(
         self,
@@ -475,6 +484,26 @@ def _enterprise(upto: str | None, days: int) -> Scenario:
     return run
 
 
+def _pays(key: str) -> bool:
+    """Two dossiers in three with a fee are paid (deterministic by key), the rest stay unpaid."""
+    return int(key.rsplit("-", 1)[1]) % 3 != 0
+
+
+def _pay_online(demo: Demo, key: str, applicant: str) -> None:
+    """Pay an online dossier's fee through the sandbox gateway (counter dossiers are paid in
+    cash at reception, ``Demo.counter``)."""
+    from chinhquyen.payments.demo import pay_in_sandbox
+    from chinhquyen.payments.providers import active_provider_name
+
+    from .integrations import can_pay_fee_online, dossier_fee_payment
+
+    if not _pays(key) or active_provider_name() != "vnpay_sandbox":
+        return
+    d = Dossier.objects.get(applicant=demo.users[applicant], idempotency_key=key)
+    if d.channel == Channel.ONLINE and can_pay_fee_online(d.applicant, d):
+        pay_in_sandbox(dossier_fee_payment(actor=demo.users[applicant], dossier=d))
+
+
 # (key, applicant, scenario)
 SCENARIOS: tuple[tuple[str, str, Scenario], ...] = (
     # Phiếu lý lịch tư pháp — every stage of the Sở Tư pháp process
@@ -601,6 +630,7 @@ def load_demo_dossiers(
             continue
         scenario(demo, key)
         created.append(key)
+        _pay_online(demo, key, applicant)
     dossiers = list(
         Dossier.objects.filter(idempotency_key__startswith="demo-").order_by("received_at", "id")
     )

@@ -36,6 +36,7 @@ from chinhquyen.catalog import selectors as catalog_selectors
 from chinhquyen.catalog.forms_schema import SchemaForm, describe_data
 from chinhquyen.catalog.models import OnlineLevel
 from chinhquyen.core.api import DomainError
+from chinhquyen.core.collation import vi_sort
 from chinhquyen.payments.services import payment_start
 
 from . import drafts, routing, selectors, services, workflow
@@ -660,7 +661,9 @@ def _assignees(dossier: Dossier) -> list[User]:
         .exclude(role__in=[Role.API_CLIENT, Role.IT_ADMIN])
         .values_list("user_id", flat=True)
     )
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "pk"))
+    return list(
+        User.objects.filter(pk__in=ids, is_active=True).order_by(vi_sort("full_name"), "pk")
+    )
 
 
 def _action_forms(

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from chinhquyen.accounts.models import Role
 from chinhquyen.accounts.permissions import scope_units
+from chinhquyen.core.collation import vi_sort
 from chinhquyen.core.text import normalize_search
 
 from .models import Organisation, OrganisationKind, OrganisationQuerySet
@@ -79,8 +80,8 @@ def organisation_detail_queryset(*, active_on: dt.date | None = None) -> Organis
     children = Organisation.objects.active(on).order_by("path")
     return Organisation.objects.select_related("parent").prefetch_related(
         Prefetch("children", queryset=children, to_attr="active_children"),
-        Prefetch("predecessors", queryset=Organisation.objects.order_by("name")),
-        Prefetch("successors", queryset=Organisation.objects.order_by("name")),
+        Prefetch("predecessors", queryset=Organisation.objects.order_by(vi_sort("name"))),
+        Prefetch("successors", queryset=Organisation.objects.order_by(vi_sort("name"))),
     )
 
 

@@ -47,8 +47,6 @@ def load_demo_payments(context: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _paid_demo_payment(payer: User, unit: Organisation | None) -> Payment:
-    from .sandbox import gateway
-
     payment = services.payment_create(
         actor=None,
         payable_type="demo",
@@ -59,6 +57,14 @@ def _paid_demo_payment(payer: User, unit: Organisation | None) -> Payment:
         organisation=unit,
         idempotency_key="demo:payment:paid",
     )
+    return pay_in_sandbox(payment)
+
+
+def pay_in_sandbox(payment: Payment) -> Payment:
+    """Pay ``payment`` through the sandbox gateway's signed IPN (idempotent: a paid payment is
+    left alone). Used by the demo loaders of the apps whose fees are paid online."""
+    from .sandbox import gateway
+
     if payment.status == PaymentStatus.CREATED:
         services.payment_start(actor=None, payment=payment, client_ip="127.0.0.1")
         payment.refresh_from_db()
@@ -71,7 +77,7 @@ def _paid_demo_payment(payer: User, unit: Organisation | None) -> Payment:
             "vnp_PayDate": vnp_datetime(timezone.now()),
             "vnp_ResponseCode": "00",
             "vnp_TmnCode": gateway.tmn_code(),
-            "vnp_TransactionNo": "13999999",
+            "vnp_TransactionNo": str(13_900_000 + payment.pk),
             "vnp_TransactionStatus": "00",
             "vnp_TxnRef": payment.reference,
         }

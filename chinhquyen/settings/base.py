@@ -40,7 +40,32 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 # Province served by this deployment (used by the demo loader and printed on forms).
 PROVINCE_NAME = env("CHINHQUYEN_PROVINCE_NAME", "Ninh Bình")
 SITE_NAME = env("CHINHQUYEN_SITE_NAME", "Chính Quyền điện tử")
-SITE_URL = env("CHINHQUYEN_SITE_URL", "http://127.0.0.1:8000")
+
+
+def site_url_for(address: str) -> str:
+    """The site URL of a development server listening on ``address`` (``host:port``, as given
+    to ``runserver``): a wildcard host (``0.0.0.0``, ``::``) is reached as ``127.0.0.1``, an
+    IPv6 host goes in brackets, a bare port means 127.0.0.1."""
+    address = address.strip() or "127.0.0.1:8000"
+    if address.isdigit():
+        address = f"127.0.0.1:{address}"
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit():
+        host, port = address, "8000"
+    host = host.strip("[]") or "127.0.0.1"
+    if host in {"0.0.0.0", "::"}:  # noqa: S104 (a listening address, not a bind)
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+# The absolute URL of the site (notifications, QR codes, lookup links). Without it, the address
+# the demo server is served on (``make run HOST=… PORT=…`` exports CHINHQUYEN_SERVE_ADDRESS to
+# the server, the worker and the scheduler), so links follow the port actually used.
+SITE_URL = env(
+    "CHINHQUYEN_SITE_URL", site_url_for(env("CHINHQUYEN_SERVE_ADDRESS", "127.0.0.1:8000"))
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

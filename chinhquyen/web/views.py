@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -12,11 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
-from chinhquyen.accounts.models import Position, User
+from chinhquyen.accounts.models import Position, Role, User
 from chinhquyen.accounts.permissions import is_official, roles_of
 from chinhquyen.core.api import error_body
 from chinhquyen.core.calendar import LegalCalendar, get_calendar
@@ -115,6 +117,46 @@ def appointment_calculator(request: HttpRequest) -> HttpResponse:
 # --- Officer workspace --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Counter:
+    label: str
+    count: int
+    url: str
+    urgent: bool = False
+
+
+def _work_counters(user: User) -> list[Counter]:
+    """The officer home's counters: the one-stop queue (open, overdue) and the documents work
+    of "Việc của tôi", each linking to its list. Only the counters of the user's roles."""
+    from chinhquyen.documents.permissions import uses_documents
+    from chinhquyen.documents.selectors import my_work
+    from chinhquyen.dossiers.selectors import inbox_counts
+
+    roles = roles_of(user)
+    counters: list[Counter] = []
+    if roles & {Role.DESK_OFFICER, Role.SPECIALIST, Role.UNIT_HEAD, Role.LEADER}:
+        counts = inbox_counts(user, now=timezone.now())
+        overdue = counts.pop("overdue", 0)
+        inbox = reverse("dossiers:inbox")
+        counters.append(Counter("Hồ sơ một cửa đang xử lý", sum(counts.values()), inbox))
+        counters.append(
+            Counter("Hồ sơ quá hạn", overdue, f"{inbox}?deadline=qua-han", urgent=overdue > 0)
+        )
+    if uses_documents(user):
+        mine = reverse("documents:my_tasks")
+        work = my_work(user).counts()
+        labels = {
+            "to_assign": "Văn bản trình tôi chỉ đạo",
+            "to_review": "Dự thảo chờ tôi duyệt",
+            "to_distribute": "Văn bản giao đơn vị, chưa giao người",
+            "tasks": "Việc được giao đang mở",
+        }
+        for key, label in labels.items():
+            if work[key] or key == "tasks":
+                counters.append(Counter(label, work[key], mine))
+    return counters
+
+
 @login_required
 @require_GET
 def workspace(request: HttpRequest) -> HttpResponse:
@@ -138,6 +180,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         for position in positions
     ]
     context = {
+        "counters": _work_counters(user),
         "positions": positions,
         "position_cards": cards,
         "common_links": common,

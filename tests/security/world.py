@@ -22,7 +22,6 @@ a search or an export does not show it to somebody who may not see it.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,13 +95,9 @@ CALLERS = (ANON, *APPLICANTS, API_CLIENT, *OFFICIALS)
 
 def valid_pdf() -> bytes:
     """A real one-page PDF (the document services open uploaded PDFs to count pages)."""
-    from pypdf import PdfWriter
+    from chinhquyen.core.pdf import blank_pdf
 
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return blank_pdf()
 
 
 @dataclass

@@ -408,3 +408,47 @@ def test_html_query_count_does_not_grow_with_rows(
     few = _count_queries(client, url)
     _add_rows(trail, 20)
     assert _count_queries(client, url) == few
+
+
+# --- Issue #10 item 12: the change log reads in Vietnamese, a page at a time ---------------
+
+
+@pytest.mark.django_db
+def test_change_log_page_presents_changes_in_vietnamese(client: Client, world: World) -> None:
+    org_type = ContentType.objects.get_for_model(Organisation)
+    changes = {
+        "name": ["None", "Sở Tư pháp"],
+        "is_active": ["True", "False"],
+        "kind": ["unit", "department"],
+        "valid_from": ["None", "2026-03-01"],
+        "created_at": ["None", "2026-12-07 02:11:02.123456+00:00"],
+        "note": ["", '{"ghi_chu": "\\u0110\\u0103ng k\\u00fd"}'],
+    }
+    for n in range(25):
+        LogEntry.objects.create(
+            content_type=org_type,
+            object_pk=str(world.province.pk),
+            object_repr=f"Đơn vị {n:02d}",
+            action=LogEntry.Action.UPDATE,
+            changes=changes,
+            actor=world.root_admin,
+        )
+    client.force_login(world.root_admin)
+    html = client.get(reverse("audit:entries"), {"model": ""}).content.decode()
+    assert html.count("Đơn vị ") == 20 and "Trang 1/" in html  # 20 entries a page
+    body = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert "Tên cơ quan, đơn vị" in body and "Hiệu lực từ" in body
+    for raw in ("None", "True", "False", "\\u0", "valid_from", "is_active", "+00:00"):
+        assert raw not in body, raw
+    assert "01/03/2026" in body
+    assert "07/12/2026 09:11" in body  # UTC 02:11 is 09:11 in Vietnam
+    assert "Đăng ký" in body
+    assert "Không" in body
+
+
+def test_display_value_keeps_unknown_text() -> None:
+    from chinhquyen.audit.presenters import DISPLAY_MAX_CHARS, display_value
+
+    assert display_value(None, "bình thường") == "bình thường"
+    assert display_value(None, "x" * 1000).endswith("…")
+    assert len(display_value(None, "x" * 1000)) == DISPLAY_MAX_CHARS

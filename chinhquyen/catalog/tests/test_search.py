@@ -75,15 +75,14 @@ def test_search_by_code(catalogue):
 
 
 def test_relevance_then_name(catalogue):
-    # "dang ky" starts every name: the order falls back to the name.
-    assert names(procedure_search(q="dang ky")) == sorted(
-        [
-            "Đăng ký khai sinh",
-            "Đăng ký lại khai sinh",
-            "Đăng ký kết hôn",
-            "Đăng ký thành lập doanh nghiệp tư nhân",
-        ]
-    )
+    # "dang ky" starts every name: the order falls back to the name (Vietnamese collation:
+    # "kết" before "khai", ê coming before h in the alphabet).
+    assert names(procedure_search(q="dang ky")) == [
+        "Đăng ký kết hôn",
+        "Đăng ký khai sinh",
+        "Đăng ký lại khai sinh",
+        "Đăng ký thành lập doanh nghiệp tư nhân",
+    ]
     # A name that contains the phrase beats one that only contains the words.
     make_version("Khai sinh cho trẻ bị bỏ rơi", field=make_field())
     result = names(procedure_search(q="khai sinh"))

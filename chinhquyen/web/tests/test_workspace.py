@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
@@ -184,3 +186,42 @@ def test_items_whose_url_does_not_reverse_are_left_out() -> None:
         "khong:ton_tai": False,
         "web:home": True,
     }
+
+
+# --- Issue #10 item 8: the officer home shows counters; officials land on their work ---------
+
+
+def test_officer_home_counts_the_work_waiting(client: Client, department: Organisation) -> None:
+    from chinhquyen.documents import services as documents
+    from chinhquyen.documents.models import IssuerProfile
+    from chinhquyen.documents.tests.helpers import doc_type
+
+    IssuerProfile.objects.create(organisation=department, abbreviation="STP")
+    clerk = official(department, Role.CLERK)
+    leader = official(department, Role.LEADER)
+    for n in range(2):
+        document = documents.incoming_register(
+            actor=clerk,
+            organisation=department,
+            summary=f"Về việc thử nghiệm số {n}",
+            sender_name="Sở Xây dựng",
+            number_notation=f"0{n}/SXD",
+            document_type=doc_type(),
+        )
+        documents.incoming_submit(actor=clerk, document=document, leader=leader)
+    client.force_login(leader)
+    html = client.get(reverse("web:workspace")).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "Việc cần làm" in text
+    assert "2 Văn bản trình tôi chỉ đạo" in text
+    assert "Hồ sơ một cửa đang xử lý" in text
+
+
+def test_officials_land_on_their_work_after_signing_in(rf, department: Organisation) -> None:
+    from chinhquyen.accounts.adapters import AccountAdapter
+
+    request = rf.get("/")
+    request.user = official(department, Role.UNIT_HEAD)
+    assert AccountAdapter(request).get_login_redirect_url(request) == reverse("web:workspace")
+    request.user = make_user(UserKind.CITIZEN)
+    assert AccountAdapter(request).get_login_redirect_url(request) == reverse("web:home")
