@@ -75,8 +75,9 @@ def clerk_organisations(user: object) -> list[Organisation]:
 
 
 def clear_cache(user: object) -> None:
-    if hasattr(user, "_document_clerk_orgs"):
-        delattr(user, "_document_clerk_orgs")
+    for name in ("_document_clerk_orgs", "_document_leads_everything"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def is_clerk_of(user: object, organisation: Organisation | None) -> bool:
@@ -107,6 +108,24 @@ def uses_documents(user: object) -> bool:
 # --- visibility -----------------------------------------------------------------------------
 
 
+def leads_everything(user: User) -> bool:
+    """A leader whose scope holds every organisation (the province's leaders): every ordinary
+    document is his to see, so the visibility rule needs no per-row subqueries for them (they
+    made PostgreSQL build hashed subplans over every approval step of a search). Cached on the
+    user object, like the clerk organisations."""
+    cached: bool | None = getattr(user, "_document_leads_everything", None)
+    if cached is None:
+        roots = [u for u in units_with_role(user, [Role.LEADER]) if u.parent_id is None]
+        cached = (
+            bool(roots)
+            and not Organisation.objects.exclude(pk__in=[u.pk for u in roots])
+            .filter(parent__isnull=True)
+            .exists()
+        )
+        user._document_leads_everything = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def incoming_visibility(user: object) -> Q:
     """A filter on ``IncomingDocument`` keeping exactly what ``user`` may see."""
     u = _active_user(user)
@@ -125,6 +144,8 @@ def incoming_visibility(user: object) -> Q:
     clerk_orgs = [org.pk for org in clerk_organisations(u)]
     leader_scope = scope_filter(u, "organisation", [Role.LEADER])
     normal = Q(organisation_id__in=clerk_orgs) | leader_scope | heads_assigned | named
+    if leads_everything(u):
+        normal = Q()
     secret = (
         named | heads_assigned | Q(status=IncomingStatus.RECEIVED, organisation_id__in=clerk_orgs)
     )
@@ -153,6 +174,9 @@ def outgoing_visibility(user: object) -> Q:
     leaders = scope_filter(u, "organisation", [Role.LEADER]) & ~Q(status__in=DRAFT_STATES)
     heads = scope_filter(u, "drafting_unit", [Role.UNIT_HEAD])
     normal = named | clerks | leaders | heads
+    if leads_everything(u):
+        # every ordinary document but the drafts of others (what ``leaders`` lets through)
+        normal = ~Q(status__in=DRAFT_STATES) | named | heads
     secret = named | Q(status=OutgoingStatus.APPROVED, organisation_id__in=clerk_orgs)
     return (Q(secrecy=Secrecy.NORMAL) & normal) | (~Q(secrecy=Secrecy.NORMAL) & secret)
 
