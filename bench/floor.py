@@ -1,7 +1,8 @@
 """The floor of every HTTP scenario, measured in the same run (issue 11 item 1).
 
 A second gunicorn serves this module as its whole URLconf with ``bench.floor_settings``
-(production settings, **no middleware**), next to the project's server:
+(production settings, **no middleware** but allauth's, which its app requires), next to the
+project's server:
 
 - ``GET /floor/const/``: a constant JSON answer: what Django itself (and gunicorn, wrk, the
   machine) costs per request;
@@ -28,7 +29,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
-CONSTANT = {"results": [], "next_cursor": None, "counts": {"received": 0}}
+CONSTANT: dict[str, Any] = {"results": [], "next_cursor": None, "counts": {"received": 0}}
 
 
 def _dir() -> Path:
