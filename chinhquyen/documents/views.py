@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -69,7 +69,8 @@ def _form_error(form: Any, err: DomainError | PermissionDenied) -> None:
 
 
 def _page(request: HttpRequest, qs: QuerySet[Any] | RankedResults) -> tuple[Any, str]:
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    # RankedResults pages like a queryset (count() and slices) without being one
+    page = Paginator(cast(Any, qs), PAGE_SIZE).get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)
     return page, query.urlencode()

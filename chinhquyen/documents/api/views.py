@@ -7,7 +7,7 @@ and render. Rights are checked by the services (``PermissionDenied`` -> 403) and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -126,7 +126,8 @@ class IncomingListView(DocumentsView):
         qs = selectors.incoming_list(request.user, **query.validated_data)
         results = selectors.search_results(qs, query.validated_data.get("q"))
         paginator = DocumentsPagination()
-        page = paginator.paginate_queryset(results, request, view=self)
+        # RankedResults pages like a queryset (count() and slices) without being one
+        page: list[Any] | None = paginator.paginate_queryset(cast(Any, results), request, view=self)
         return paginator.get_paginated_response(s.IncomingListSerializer(page, many=True).data)
 
     @extend_schema(
@@ -424,7 +425,8 @@ class OutgoingListView(DocumentsView):
         qs = selectors.outgoing_list(request.user, **query.validated_data)
         results = selectors.search_results(qs, query.validated_data.get("q"))
         paginator = DocumentsPagination()
-        page = paginator.paginate_queryset(results, request, view=self)
+        # RankedResults pages like a queryset (count() and slices) without being one
+        page: list[Any] | None = paginator.paginate_queryset(cast(Any, results), request, view=self)
         return paginator.get_paginated_response(s.OutgoingListSerializer(page, many=True).data)
 
     @extend_schema(
