@@ -20,6 +20,22 @@ from typing import Any
 
 import psycopg
 
+Person = tuple[int, str]  # (user id, display name) as the generated rows carry it
+
+
+def columns(model_label: str, *, with_id: bool = False) -> list[str]:
+    """The concrete columns of a model in declaration order (``id`` only with ``with_id``):
+    the column list of its COPY."""
+    from django.apps import apps
+
+    model = apps.get_model(model_label)
+    return [f.column for f in model._meta.concrete_fields if with_id or f.column != "id"]
+
+
+def people(users: list[Any]) -> list[Person]:
+    return [(u.pk, str(u)) for u in users]
+
+
 _SPECIAL = re.compile(r"[\\\t\n\r]")
 NULL = "\\N"
 

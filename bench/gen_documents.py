@@ -27,6 +27,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from bench import common, vn
+from bench.copyload import Person, people
+from bench.copyload import columns as copy_columns
 
 TABLES = [
     "documents_incomingdocument",
@@ -42,7 +44,6 @@ TABLES = [
 SAMPLE_PDF_NAME = "ho-so/bench/giay-to-mau.pdf"
 REFORM_DAY = dt.date(2025, 7, 1)
 
-Person = tuple[int, str]
 
 # (type name, weight for incoming, weight for outgoing)
 TYPE_WEIGHTS = {
@@ -87,10 +88,6 @@ class DocPlan:
     search: list[Any]
 
 
-def _people(users: list[Any]) -> list[Person]:
-    return [(u.pk, str(u)) for u in users]
-
-
 def prepare(
     *,
     staff: Any,
@@ -128,12 +125,12 @@ def prepare(
         )
         office = next((c for c in children if c.name.startswith("Văn phòng")), None)
         clerk_unit = office or org
-        clerks = _people(staff.get(clerk_unit, Role.CLERK))
+        clerks = people(staff.get(clerk_unit, Role.CLERK))
         leaders = [(u.pk, str(u), "") for u in staff.get(org, Role.LEADER)]
         units = []
         for unit in [c for c in children if c is not office][:3] or [org]:
-            heads = _people(staff.get(unit, Role.UNIT_HEAD))
-            specialists = _people(staff.get(unit, Role.SPECIALIST))
+            heads = people(staff.get(unit, Role.UNIT_HEAD))
+            specialists = people(staff.get(unit, Role.SPECIALIST))
             units.append((unit.pk, unit.name, heads, specialists))
         notations: dict[tuple[int, int], str] = {}
         doc_types = {t.pk: t for t in DocumentType.objects.filter(pk__in=[t[0] for t in types])}
@@ -223,13 +220,6 @@ def search_users(plan: DocPlan) -> list[Any]:
 _PLAN: DocPlan | None = None
 
 
-def _columns(label: str, *, with_id: bool = False) -> list[str]:
-    from django.apps import apps
-
-    model = apps.get_model(label)
-    return [f.column for f in model._meta.concrete_fields if with_id or f.column != "id"]
-
-
 class DocWriter:
     def __init__(self, conn: Any, plan: DocPlan, rng: random.Random) -> None:
         from bench.copyload import Copier
@@ -237,19 +227,23 @@ class DocWriter:
 
         self.plan = plan
         self.rng = rng
-        self.in_columns = _columns("documents.IncomingDocument", with_id=True)
-        self.out_columns = _columns("documents.OutgoingDocument", with_id=True)
+        self.in_columns = copy_columns("documents.IncomingDocument", with_id=True)
+        self.out_columns = copy_columns("documents.OutgoingDocument", with_id=True)
         self.copiers = {
             "incoming": Copier(conn, "documents_incomingdocument", self.in_columns),
             "outgoing": Copier(conn, "documents_outgoingdocument", self.out_columns),
-            "event": Copier(conn, "documents_documentevent", _columns("documents.DocumentEvent")),
-            "assignment": Copier(
-                conn, "documents_assignment", _columns("documents.Assignment", with_id=True)
+            "event": Copier(
+                conn, "documents_documentevent", copy_columns("documents.DocumentEvent")
             ),
-            "task": Copier(conn, "documents_task", _columns("documents.Task")),
-            "approval": Copier(conn, "documents_approvalstep", _columns("documents.ApprovalStep")),
+            "assignment": Copier(
+                conn, "documents_assignment", copy_columns("documents.Assignment", with_id=True)
+            ),
+            "task": Copier(conn, "documents_task", copy_columns("documents.Task")),
+            "approval": Copier(
+                conn, "documents_approvalstep", copy_columns("documents.ApprovalStep")
+            ),
             "recipient": Copier(
-                conn, "documents_outgoingrecipient", _columns("documents.OutgoingRecipient")
+                conn, "documents_outgoingrecipient", copy_columns("documents.OutgoingRecipient")
             ),
         }
         self.numbers: dict[int, int] = {}  # register id -> last number
@@ -788,8 +782,12 @@ def load(plan: DocPlan, *, db_name: str, workers: int, log: Any) -> dict[str, in
     with psycopg.connect(common.database_url(db_name)) as conn:
         created = dt.datetime(plan.window_start.year, 1, 1, tzinfo=dt.UTC)
         with (
-            Copier(conn, "documents_register", _columns("documents.Register", with_id=True)) as reg,
-            Copier(conn, "documents_registercounter", _columns("documents.RegisterCounter")) as ctr,
+            Copier(
+                conn, "documents_register", copy_columns("documents.Register", with_id=True)
+            ) as reg,
+            Copier(
+                conn, "documents_registercounter", copy_columns("documents.RegisterCounter")
+            ) as ctr,
         ):
             for rid in sorted(numbers):
                 org, year, kind, sequence = by_id[rid]

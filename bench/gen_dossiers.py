@@ -36,6 +36,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from bench import common, vn
+from bench.copyload import Person, people
+from bench.copyload import columns as copy_columns
 
 TABLES = [
     "dossiers_dossier",
@@ -48,8 +50,6 @@ TABLES = [
 ]
 SAMPLE_FILE = "ho-so/bench/giay-to-mau.pdf"
 REFORM_DAY = dt.date(2025, 7, 1)
-
-Person = tuple[int, str]  # (user id, display name)
 
 
 @dataclass
@@ -138,10 +138,6 @@ class Plan:
 # --------------------------------------------------------------------------------------------
 
 
-def _people(users: list[Any]) -> list[Person]:
-    return [(u.pk, str(u)) for u in users]
-
-
 def _desk_unit(agency: Any) -> Any:
     from chinhquyen.orgs.models import Organisation, OrganisationKind
 
@@ -167,7 +163,7 @@ def _route(template: Any, competent: Any, receiving: Any, staff: Any) -> Route:
     plan = routing.plan_of(template)
     intake = routing.intake_step(plan)
     back = routing.return_step(plan)
-    desk = _people(staff.get(_desk_unit(receiving), Role.DESK_OFFICER, count=2))
+    desk = people(staff.get(_desk_unit(receiving), Role.DESK_OFFICER, count=2))
     core: list[RStep] = []
     previous = receiving
     for planned in routing.core_steps(plan):
@@ -178,20 +174,20 @@ def _route(template: Any, competent: Any, receiving: Any, staff: Any) -> Route:
         assigners: list[Person] = []
         assignees: list[Person] = []
         if planned.kind == StepKind.APPROVAL:
-            workers = _people(staff.get(unit, Role.LEADER))
+            workers = people(staff.get(unit, Role.LEADER))
         elif planned.kind == StepKind.EXTERNAL:
             handler_role = (
                 Role.DESK_OFFICER
                 if unit.kind in (OrganisationKind.SERVICE_CENTRE, OrganisationKind.ONE_STOP_DESK)
                 else Role.SPECIALIST
             )
-            workers = _people(staff.get(unit, handler_role))
+            workers = people(staff.get(unit, handler_role))
         elif role in ("", Role.SPECIALIST):
-            assigners = _people(staff.get(unit, Role.UNIT_HEAD))
-            assignees = _people(staff.get(unit, Role.SPECIALIST, count=2))
+            assigners = people(staff.get(unit, Role.UNIT_HEAD))
+            assignees = people(staff.get(unit, Role.SPECIALIST, count=2))
             workers = assigners
         else:
-            workers = _people(staff.get(unit, role))
+            workers = people(staff.get(unit, role))
         core.append(
             RStep(
                 index=planned.index,
@@ -224,7 +220,7 @@ def _route(template: Any, competent: Any, receiving: Any, staff: Any) -> Route:
             workers=desk,
         )
 
-    managers = _people(staff.get(competent, Role.LEADER))
+    managers = people(staff.get(competent, Role.LEADER))
     assert Organisation.objects.filter(pk=receiving.pk).exists()
     return Route(
         key=(template.pk, competent.pk, receiving.pk),
@@ -517,13 +513,6 @@ def meta(plan: Plan) -> dict[str, Any]:
 _PLAN: Plan | None = None
 
 
-def _columns(model_label: str) -> list[str]:
-    from django.apps import apps
-
-    model = apps.get_model(model_label)
-    return [f.column for f in model._meta.concrete_fields if f.column != "id"]
-
-
 class Writer:
     """The COPY streams of one worker and the simulation of one dossier at a time."""
 
@@ -540,24 +529,26 @@ class Writer:
         self.dossier_columns = [f.column for f in dossier_model._meta.concrete_fields]
         self.copiers = {
             "dossier": Copier(conn, "dossiers_dossier", self.dossier_columns),
-            "step": Copier(conn, "dossiers_dossierstep", _columns("dossiers.DossierStep")),
-            "event": Copier(conn, "dossiers_dossierevent", _columns("dossiers.DossierEvent")),
+            "step": Copier(conn, "dossiers_dossierstep", copy_columns("dossiers.DossierStep")),
+            "event": Copier(conn, "dossiers_dossierevent", copy_columns("dossiers.DossierEvent")),
             "pause": Copier(
                 conn,
                 "dossiers_dossierpause",
-                ["id", *_columns("dossiers.DossierPause")],
+                ["id", *copy_columns("dossiers.DossierPause")],
             ),
             "attachment": Copier(
-                conn, "dossiers_dossierattachment", _columns("dossiers.DossierAttachment")
+                conn, "dossiers_dossierattachment", copy_columns("dossiers.DossierAttachment")
             ),
             "rating": Copier(
-                conn, "dossiers_satisfactionrating", _columns("dossiers.SatisfactionRating")
+                conn, "dossiers_satisfactionrating", copy_columns("dossiers.SatisfactionRating")
             ),
-            "counter": Copier(conn, "dossiers_dossiercounter", _columns("dossiers.DossierCounter")),
+            "counter": Copier(
+                conn, "dossiers_dossiercounter", copy_columns("dossiers.DossierCounter")
+            ),
         }
         self.by_receiving = {(k[0], k[2]): r for k, r in plan.routes.items()}
         self.online_routes = plan.online_routes
-        self.step_columns = _columns("dossiers.DossierStep")
+        self.step_columns = copy_columns("dossiers.DossierStep")
         expected = {
             "dossiers.DossierStep": "dossier_id step_id kind name from_unit_id unit_id "
             "external_name assignee_id started_at allotted_hours due_at finished_at "
@@ -572,8 +563,8 @@ class Writer:
             "dossiers.DossierCounter": "organisation_id day last_number",
         }
         for label, columns in expected.items():
-            assert _columns(label) == columns.split(), (label, _columns(label))
-        self.event_columns = _columns("dossiers.DossierEvent")
+            assert copy_columns(label) == columns.split(), (label, copy_columns(label))
+        self.event_columns = copy_columns("dossiers.DossierEvent")
         self.checked = 0
         from chinhquyen.core.text import normalize_search
 

@@ -44,6 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import common, generate, http_load
 from bench.common import Result
 
+# read-only HTTP scenarios: their SQL can be replayed by the floor view
+FLOOR_SCENARIOS = ("lookup", "inbox", "search", "report")
 SCENARIOS = [
     "lookup",
     "submit",
@@ -54,7 +56,6 @@ SCENARIOS = [
     "numbering",
     "workflow",
 ]
-PGBENCH_DB = "cq_bench_pgbench"
 
 
 def log(message: str) -> None:
@@ -73,13 +74,27 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(db_name: str, workers: int | None) -> Iterator[dict[str, Any]]:
+def gunicorn(
+    db_name: str,
+    workers: int | None,
+    *,
+    settings: str = "bench.settings",
+    log_name: str = "gunicorn",
+) -> Iterator[dict[str, Any]]:
     port = free_port()
     state = common.state_dir(db_name)
-    env = common.bench_env(db_name, GUNICORN_BIND=f"127.0.0.1:{port}")
+    # no worker recycling during a run (production's max_requests=5000 restarted a worker every
+    # ~20 s on fast endpoints: its first requests after the restart made p95 spikes of ~2 s)
+    env = common.bench_env(
+        db_name,
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_MAX_REQUESTS="0",
+        DJANGO_SETTINGS_MODULE=settings,
+        BENCH_FLOOR_DIR=str(state),
+    )
     if workers:
         env["GUNICORN_WORKERS"] = str(workers)
-    logfile = (state / "gunicorn.log").open("w")
+    logfile = (state / f"{log_name}.log").open("w")
     binary = str(Path(common.PYTHON).parent / "gunicorn")
     proc = subprocess.Popen(
         [binary, "-c", "gunicorn.conf.py", "chinhquyen.wsgi"],
@@ -88,7 +103,7 @@ def gunicorn(db_name: str, workers: int | None) -> Iterator[dict[str, Any]]:
         stdout=logfile,
         stderr=subprocess.STDOUT,
     )
-    info = {"port": port, "pid": proc.pid, "log": str(state / "gunicorn.log")}
+    info = {"port": port, "pid": proc.pid, "log": str(state / f"{log_name}.log")}
     try:
         deadline = time.time() + 90
         while time.time() < deadline:
@@ -165,10 +180,17 @@ def _parse_pgbench(output: str) -> dict[str, float]:
     }
 
 
-def pgbench_select_only(clients: int, seconds: int) -> dict[str, Any]:
+def pgbench_database(db_name: str) -> str:
+    """The scratch database of ``pgbench -S``, one per bench database: runs from other
+    checkouts (another bench database) never share or re-initialise it under each other."""
+    return f"{db_name}_pgbench"
+
+
+def pgbench_select_only(db_name: str, clients: int, seconds: int) -> dict[str, Any]:
     """``pgbench -S`` on a scratch database (initialised once, scale 10: 1,000,000 accounts)."""
     import psycopg
 
+    PGBENCH_DB = pgbench_database(db_name)
     env = _pg_env()
     with psycopg.connect(common.database_url("postgres"), autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PGBENCH_DB])
@@ -252,6 +274,8 @@ class Suite:
         self.references: dict[str, Any] = {}
         self.run_id = uuid.uuid4().hex[:8]
         self.workers = args.gunicorn_workers or self.scale.gunicorn_workers
+        self.floor_port = 0
+        self.floors: dict[str, dict[str, Any]] = {}
 
     # ---- helpers -----------------------------------------------------------------------------
 
@@ -273,22 +297,10 @@ class Suite:
         if self.client == "wrk":
             path = http_load.write_requests_file(self.state / f"{name}.requests", requests)
             warm = max(1.0, self.scale.warmup_seconds)
-            http_load.run_wrk(
-                url=f"http://127.0.0.1:{self.port}",
-                script="requests.lua",
-                connections=connections,
-                seconds=warm,
-                env={"BENCH_REQUESTS": str(path)},
-            )
+            measured = self.wrk(self.port, path, connections, warm, seconds)
             self.drain()
-            measured = http_load.run_wrk(
-                url=f"http://127.0.0.1:{self.port}",
-                script="requests.lua",
-                connections=connections,
-                seconds=seconds,
-                env={"BENCH_REQUESTS": str(path)},
-            )
-            self.drain()
+            if name in FLOOR_SCENARIOS and self.floor_port:
+                self.floors[name] = self.floor(name, requests, connections, seconds)
             return measured
         http_load.run_python(
             host="127.0.0.1",
@@ -331,7 +343,83 @@ class Suite:
             setattr(result, name, round(value, 2) if value is not None else None)
         result.ok = load.errors == 0 and load.requests > 0
         result.details = {"tool": load.tool, "statuses": load.statuses, **load.error_detail}
+        floor = self.floors.get(key)
+        if floor is not None:
+            result.details["floor"] = {**floor, **self.floor_ratios(result, floor)}
         return result
+
+    def wrk(
+        self, port: int, path: Path, connections: int, warm: float, seconds: float
+    ) -> http_load.LoadResult:
+        """A warm-up run, then the measured run of the requests file ``path`` against ``port``."""
+        for run, duration in enumerate((warm, seconds)):
+            if run == 1 and port == self.port:
+                self.drain()
+            measured = http_load.run_wrk(
+                url=f"http://127.0.0.1:{port}",
+                script="requests.lua",
+                connections=connections,
+                seconds=duration,
+                env={"BENCH_REQUESTS": str(path)},
+                # as long as the run: a slow answer is measured, never dropped as a timeout
+                timeout_s=int(duration) + 5,
+            )
+        return measured
+
+    def floor(
+        self, name: str, requests: list[http_load.Request], connections: int, seconds: float
+    ) -> dict[str, Any]:
+        """The scenario's floor (``bench/floor.py``), at its concurrency and duration: a
+        constant JSON view without middleware, and the same view running the scenario's SQL."""
+        from bench import floor
+
+        sample = random.Random(7).sample(requests, min(40, len(requests)))
+        batches = floor.capture(sample)
+        common.dump_json(self.state / f"floor-{name}.json", batches)
+        out: dict[str, Any] = {
+            "statements_per_request": round(sum(map(len, batches)) / max(1, len(batches)), 1)
+        }
+        for kind, paths in (
+            ("const", ["/floor/const/"]),
+            ("sql", [f"/floor/sql/{name}/?i={k}" for k in range(len(batches))]),
+        ):
+            path = http_load.write_requests_file(
+                self.state / f"floor-{name}-{kind}.requests",
+                [http_load.Request("GET", p) for p in paths],
+            )
+            warm = max(1.0, self.scale.warmup_seconds)
+            load = self.wrk(self.floor_port, path, connections, warm, seconds)
+            out[kind] = {
+                "throughput": round(load.throughput, 1),
+                "errors": load.errors,
+                **{k: round(v, 2) for k, v in load.latencies_ms.items() if v is not None},
+            }
+        return out
+
+    @staticmethod
+    def floor_ratios(result: Result, floor: dict[str, Any]) -> dict[str, Any]:
+        """What each layer costs, from the medians: Django (the constant view), our SQL (the raw
+        SQL view minus the constant one), our middleware/DRF/ORM/serialisation (the full stack
+        minus the raw SQL view); and full stack throughput ÷ each floor's."""
+        const, raw = floor["const"], floor["sql"]
+        full = result.p50_ms or 0.0
+        django_ms = const.get("p50_ms") or 0.0
+        sql_ms = max(0.0, (raw.get("p50_ms") or 0.0) - django_ms)
+        ours_ms = max(0.0, full - django_ms - sql_ms)
+        share = {
+            k: round(v / full, 3) if full else None
+            for k, v in (("django", django_ms), ("our_sql", sql_ms), ("our_stack", ours_ms))
+        }
+        return {
+            "p50_ms": {
+                "django": django_ms,
+                "our_sql": round(sql_ms, 2),
+                "our_stack": round(ours_ms, 2),
+            },
+            "share_of_p50": share,
+            "throughput_full_over_const": ratio(result.throughput, const.get("throughput")),
+            "throughput_full_over_sql": ratio(result.throughput, raw.get("throughput")),
+        }
 
     # ---- scenarios ---------------------------------------------------------------------------
 
@@ -654,12 +742,19 @@ class Suite:
             "calls": len(samples),
         }
 
+    def _report_36_months(self) -> str:
+        """The report over the 36 months ending this month (``start`` alone covers 12)."""
+        today = dt.date.today()
+        first = today.year * 12 + today.month - 1 - 35
+        start = f"{first // 12}-{first % 12 + 1:02d}"
+        return f"/api/v1/reports/on-time/?start={start}&end={today:%Y-%m}"
+
     def s_report(self) -> Result:
         tokens = self.tokens()["search"]  # lanhdao.tinh: leader of the province
         requests = [
             http_load.Request("GET", path, authorization=f"Bearer {t}")
             for t in tokens
-            for path in ("/api/v1/reports/on-time/", "/api/v1/reports/on-time/?start=2024-01")
+            for path in ("/api/v1/reports/on-time/", self._report_36_months())
         ]
         load = self.load(requests=requests, connections=4, name="report")
         result = self.http_result(
@@ -684,7 +779,7 @@ class Suite:
         result.notes = [
             "GET /api/v1/reports/on-time/ (reports.selectors.on_time_report: two aggregates "
             "grouped by competent organisation and month) as the province's leader, the default "
-            "12 months and 36 months from 2024-01, 4 concurrent users",
+            "12 months and the 36 months ending this month, 4 concurrent users",
         ]
         return result
 
@@ -1120,14 +1215,23 @@ class Suite:
 
         logging.disable(logging.WARNING)
         log("reference: pgbench -S")
-        self.references["pgbench_select_only"] = pgbench_select_only(16, self.scale.pgbench_seconds)
+        self.references["pgbench_select_only"] = pgbench_select_only(
+            self.db, 16, self.scale.pgbench_seconds
+        )
         log(
             f"  {self.references['pgbench_select_only']['throughput']:.0f} tps "
             f"({self.references['pgbench_select_only']['mean_ms']:.2f} ms mean)"
         )
         load_before = os.getloadavg()
-        with gunicorn(self.db, self.workers) as server:
+        with (
+            gunicorn(self.db, self.workers) as server,
+            gunicorn(
+                self.db, self.workers, settings="bench.floor_settings", log_name="gunicorn-floor"
+            ) as floor_server,
+        ):
             self.port = server["port"]
+            if self.client == "wrk":  # the floor is measured with wrk only
+                self.floor_port = floor_server["port"]
             log(f"gunicorn on 127.0.0.1:{self.port} (pid {server['pid']})")
             warm = self.warm_up(self.workers or (os.cpu_count() or 1) * 2 + 1)
             log(f"  workers warmed up: {warm['rounds']} rounds, {warm['seconds']} s")
@@ -1231,10 +1335,22 @@ class Suite:
 def _line(r: Result) -> str:
     if not r.ok:
         return f"{r.key}: FAILED {r.failure} (errors {r.errors})"
-    return (
+    line = (
         f"{r.key}: {r.throughput} {r.unit}, p50 {r.p50_ms} ms, p95 {r.p95_ms} ms, "
         f"p99 {r.p99_ms} ms, errors {r.errors}"
     )
+    floor = (r.details or {}).get("floor")
+    if floor:
+        share = floor["share_of_p50"]
+        line += (
+            f"\n    floor: constant view {floor['const']['throughput']} req/s "
+            f"(p50 {floor['const'].get('p50_ms')} ms), raw SQL view {floor['sql']['throughput']} "
+            f"req/s (p50 {floor['sql'].get('p50_ms')} ms); full ÷ constant "
+            f"{floor['throughput_full_over_const']}, full ÷ SQL {floor['throughput_full_over_sql']}"
+            f"; p50 shares: Django {share['django']}, our SQL {share['our_sql']}, "
+            f"our middleware/DRF/ORM {share['our_stack']}"
+        )
+    return line
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:

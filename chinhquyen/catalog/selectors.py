@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from chinhquyen.core.api import DomainError
 from chinhquyen.core.collation import vi_sort
+from chinhquyen.core.search import words_filter
 from chinhquyen.core.text import normalize_search
 from chinhquyen.orgs.models import Organisation, OrganisationKind
 
@@ -34,8 +35,6 @@ from .models import (
     VersionStatus,
 )
 from .permissions import can_manage_catalog
-
-MAX_QUERY_WORDS = 12
 
 
 def _competent_filter(organisation: Organisation) -> Q:
@@ -62,7 +61,8 @@ def procedure_search(
     """Published versions in force on ``on`` (today), matching the filters.
 
     ``q`` is accent- and case-insensitive ("dang ky khai sinh" finds "Đăng ký khai sinh"); every
-    word must appear in the name or the code. Ordered by relevance (exact code, code prefix,
+    word must be a whole word of the name or the code (``core.search``), or the query the beginning
+    of a code. Ordered by relevance (exact code, code prefix,
     name starting with the phrase, name containing the phrase, all words), then by name.
     ``field`` is a Field or a field code.
     """
@@ -87,10 +87,10 @@ def procedure_search(
     phrase = normalize_search(q)
     if not phrase:
         return qs.order_by(vi_sort("name"), "procedure__code")
-    words = phrase.split()[:MAX_QUERY_WORDS]
-    for word in words:
-        qs = qs.filter(search_text__contains=word)
     code_phrase = phrase.replace(" ", "")
+    # every word a whole word of the name or the code ("chung thuc" is not in "thuctap"), or
+    # the beginning of a code ("1.0011")
+    qs = qs.filter(words_filter(q) | Q(procedure__code__istartswith=code_phrase))
     # The search text is "<name> <code>", normalised.
     relevance = Case(
         When(procedure__code__iexact=code_phrase, then=Value(0)),

@@ -8,11 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chinhquyen.accounts.models import User
+from chinhquyen.core.search import words_filter
 from chinhquyen.core.text import normalize_search
 
 from .models import DocumentEvent, IncomingDocument, OutgoingDocument
-
-MAX_QUERY_WORDS = 8
 
 
 def record_event(
@@ -71,13 +70,6 @@ def outgoing_search_text(document: OutgoingDocument) -> str:
 
 
 def search_filter(q: str | None) -> Q:
-    """Every word of ``q`` (accents and case ignored) must appear in ``search_text``.
-
-    ``contains`` on the already-lowercase column is a plain LIKE, which the trigram index on
-    PostgreSQL serves.
-    """
-    words = normalize_search(q).split()[:MAX_QUERY_WORDS]
-    cond = Q()
-    for word in words:
-        cond &= Q(search_text__contains=word)
-    return cond
+    """Every word of ``q`` (accents and case ignored) is a whole word of ``search_text``
+    (``core.search``: a full-text match served by a GIN index on PostgreSQL)."""
+    return words_filter(q)

@@ -380,6 +380,7 @@ class IncomingDocument(models.Model):
             models.Index(fields=["organisation", "status"], name="documents_in_org_status"),
             models.Index(fields=["organisation", "-received_at"], name="documents_in_org_recv"),
             models.Index(fields=["deadline"], name="documents_in_deadline"),
+            models.Index(fields=["-received_at", "-id"], name="documents_in_recv_id"),
         ]
 
     def __str__(self) -> str:
@@ -672,6 +673,7 @@ class OutgoingDocument(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status"], name="documents_out_org_status"),
             models.Index(fields=["drafted_by", "status"], name="documents_out_drafter"),
+            models.Index(fields=["-created_at", "-id"], name="documents_out_created_id"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from chinhquyen.accounts.models import Position, Role, User
 from chinhquyen.accounts.permissions import units_with_role
 from chinhquyen.core.collation import vi_sort
+from chinhquyen.core.search import RankedResults, phrase_filter
 from chinhquyen.orgs.models import Organisation
 
 from . import permissions as perms
@@ -63,6 +64,15 @@ def incoming_for(user: object) -> QuerySet[IncomingDocument]:
 
 def outgoing_for(user: object) -> QuerySet[OutgoingDocument]:
     return OutgoingDocument.objects.filter(perms.outgoing_visibility(user))
+
+
+def search_results(
+    qs: QuerySet[IncomingDocument] | QuerySet[OutgoingDocument], q: str | None
+) -> RankedResults:
+    """A list's rows as pages show them: with a query of several words, the documents holding
+    them as one phrase first (each group in the list's order, newest first); the count is
+    bounded (``RankedResults``: "more than 1,000", never a count of every match)."""
+    return RankedResults(qs, phrase=phrase_filter(q))
 
 
 def _digits(q: str) -> int | None:

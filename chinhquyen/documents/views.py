@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chinhquyen.accounts.models import User
 from chinhquyen.core.api import DomainError
+from chinhquyen.core.search import RankedResults
 from chinhquyen.orgs.models import Organisation
 
 from . import exchange, exports, files, forms, selectors, services, signing
@@ -70,8 +71,9 @@ def _form_error(form: Any, err: DomainError | PermissionDenied) -> None:
     form.add_error(None, message or "Bạn không có quyền thực hiện thao tác này.")
 
 
-def _page(request: HttpRequest, qs: QuerySet[Any]) -> tuple[Any, str]:
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
+def _page(request: HttpRequest, qs: QuerySet[Any] | RankedResults) -> tuple[Any, str]:
+    # RankedResults pages like a queryset (count() and slices) without being one
+    page = Paginator(cast(Any, qs), PAGE_SIZE).get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)
     return page, query.urlencode()
@@ -99,7 +101,7 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
     if status and status not in IncomingStatus.values:
         status = ""
     qs = selectors.incoming_list(request.user, q=q or None, status=status or None, overdue=overdue)
-    page, querystring = _page(request, qs)
+    page, querystring = _page(request, selectors.search_results(qs, q))
     clerk_orgs = perms.clerk_organisations(request.user)
     waiting = (
         selectors.incoming_list(request.user, status=IncomingStatus.RECEIVED).count()
@@ -492,7 +494,7 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
         mine=view == "cua-toi",
         to_review=view == "cho-duyet",
     )
-    page, querystring = _page(request, qs)
+    page, querystring = _page(request, selectors.search_results(qs, q))
     to_review = len(selectors.awaiting_review_ids(_user(request)))
     return render(
         request,

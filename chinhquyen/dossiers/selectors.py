@@ -32,7 +32,7 @@ from chinhquyen.accounts.models import Role, User, UserKind
 from chinhquyen.accounts.permissions import is_applicant, is_official, units_with_role
 from chinhquyen.catalog.models import Procedure, ProcessStep
 from chinhquyen.core.calendar import VN_TZ, get_calendar
-from chinhquyen.core.text import normalize_search
+from chinhquyen.core.search import words_filter
 from chinhquyen.orgs.models import Organisation
 
 from . import clock, routing, workflow
@@ -53,7 +53,6 @@ from .models import (
 )
 from .pins import pin_matches
 
-MAX_QUERY_WORDS = 8
 MAX_LIMIT = 200
 HANDLER_ROLES = (Role.SPECIALIST, Role.UNIT_HEAD, Role.LEADER)
 MANAGER_ROLES = (Role.UNIT_HEAD, Role.LEADER)
@@ -65,6 +64,42 @@ _LIST_RELATED = (
     "receiving_organisation",
     "current_unit",
     "current_assignee",
+)
+
+
+# What a list row shows, and nothing else: the wide columns (search text, form data, the
+# applicant's papers table, the related rows' other columns, an official's password hash)
+# made the inbox page fetch ~150 columns per row.
+_ORG_REF = ("id", "name", "agency_code")
+_LIST_ONLY = (
+    "id",
+    "code",
+    "procedure",
+    "procedure__code",
+    "procedure_name",
+    "status",
+    "channel",
+    "applicant_name",
+    "applicant_organisation",
+    "received_at",
+    "appointment_at",
+    "new_appointment_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "classification",
+    "supplement_count",
+    "payment_status",
+    *(
+        f"{fk}{suffix}"
+        for fk in ("competent_organisation", "receiving_organisation", "current_unit")
+        for suffix in ("", *(f"__{name}" for name in _ORG_REF))
+    ),
+    "current_assignee",
+    "current_assignee__full_name",
+    "current_assignee__first_name",
+    "current_assignee__last_name",
+    "current_assignee__username",
 )
 
 
@@ -224,10 +259,8 @@ def _filters(
     if due_within_hours is not None:
         threshold = get_calendar().add_working_time(now, dt.timedelta(hours=due_within_hours))
         cond &= Q(status__in=RUNNING_STATUSES, due_at__gte=now, due_at__lte=threshold)
-    words = normalize_search(q).split()[:MAX_QUERY_WORDS]
-    for word in words:
-        cond &= Q(search_text__contains=word)
-    return cond
+    # every word a whole word of the code, the applicant or the procedure (``core.search``)
+    return cond & words_filter(q)
 
 
 def dossiers_for_inbox(
@@ -274,6 +307,7 @@ def dossiers_for_inbox(
         .filter(filters)
         .filter(status__in=statuses)
         .select_related(*_LIST_RELATED)
+        .only(*_LIST_ONLY)
         .order_by("due_at", "id")
     )
     if after is not None:
@@ -284,20 +318,26 @@ def dossiers_for_inbox(
     next_cursor = (items[-1].due_at, items[-1].pk) if len(rows) > limit and items else None
     counts: dict[str, int] = {}
     if with_counts:
-        counts = inbox_counts(user, filters=filters, now=moment)
+        counts = inbox_counts(user, filters=filters, now=moment, scope=scope)
     return InboxPage(items=items, next_cursor=next_cursor, counts=counts)
 
 
-def inbox_counts(user: object, *, filters: Q | None = None, now: dt.datetime) -> dict[str, int]:
+def inbox_counts(
+    user: object, *, filters: Q | None = None, now: dt.datetime, scope: Q | None = None
+) -> dict[str, int]:
     """Dossiers of the user's work queue per status, plus ``overdue`` (running and past the
-    deadline) — one aggregate query. Only the open statuses are counted: the queue is the work
+    deadline) — one aggregate query (``scope``: the caller's already resolved
+    ``_inbox_scope(user)``). Only the open statuses are counted: the queue is the work
     in hand; the finished dossiers of a desk (years of them, hundreds of thousands) stay
     reachable through the status filter and are counted by the reports, not on every page."""
     aggregates: dict[str, Any] = {
         status: Count("pk", filter=Q(status=status)) for status in sorted(OPEN_STATUSES)
     }
     aggregates["overdue"] = Count("pk", filter=Q(status__in=RUNNING_STATUSES, due_at__lt=now))
-    qs = Dossier.objects.filter(_inbox_scope(user)).filter(status__in=sorted(OPEN_STATUSES))
+    # ``scope``: the page's own ``_inbox_scope(user)``, resolved once per request
+    qs = Dossier.objects.filter(_inbox_scope(user) if scope is None else scope).filter(
+        status__in=sorted(OPEN_STATUSES)
+    )
     if filters is not None:
         qs = qs.filter(filters)
     return {key: int(value or 0) for key, value in qs.aggregate(**aggregates).items()}

@@ -67,3 +67,16 @@ def test_loading_twice_changes_nothing(demo):
     # Without the dict, the loader builds (or finds) the demo organisations itself.
     third = load_demo_catalog()
     assert {c: v.pk for c, v in third.items()} == {c: v.pk for c, v in first.items()}
+
+
+def test_accent_free_search_ranks_the_phrase_first_and_matches_whole_words(demo):
+    """Issue 10 item 12: "chung thuc" found the food-safety certificate ("chứng nhận ... thực
+    phẩm") among the certifications; the phrase now ranks first, and a word is never a part of
+    another ("an" is not in "toàn")."""
+    names = [v.name for v in procedure_search(q="chung thuc")]
+    certifications = [n for n in names if "chứng thực" in n.lower()]
+    assert len(certifications) >= 2
+    assert names[: len(certifications)] == certifications
+    assert all("chứng" in n.lower() and "thực" in n.lower() for n in names)
+    found = [v.name for v in procedure_search(q="toa")]
+    assert found == []  # only a part of "toàn"

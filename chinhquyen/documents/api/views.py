@@ -7,7 +7,7 @@ and render. Rights are checked by the services (``PermissionDenied`` -> 403) and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -41,6 +41,9 @@ PDF = {(200, "application/pdf"): OpenApiTypes.BINARY, 401: ERROR, 403: ERROR, 40
 
 
 class DocumentsPagination(LimitOffsetPagination):
+    """``count`` is bounded: at most 1,001 (``core.search.COUNT_CAP`` + 1) means "more than
+    1,000"; the matches are never all counted."""
+
     default_limit = 50
     max_limit = 200
 
@@ -121,8 +124,10 @@ class IncomingListView(DocumentsView):
         query = s.IncomingListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         qs = selectors.incoming_list(request.user, **query.validated_data)
+        results = selectors.search_results(qs, query.validated_data.get("q"))
         paginator = DocumentsPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
+        # RankedResults pages like a queryset (count() and slices) without being one
+        page: list[Any] | None = paginator.paginate_queryset(cast(Any, results), request, view=self)
         return paginator.get_paginated_response(s.IncomingListSerializer(page, many=True).data)
 
     @extend_schema(
@@ -419,8 +424,10 @@ class OutgoingListView(DocumentsView):
         query = s.OutgoingListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         qs = selectors.outgoing_list(request.user, **query.validated_data)
+        results = selectors.search_results(qs, query.validated_data.get("q"))
         paginator = DocumentsPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
+        # RankedResults pages like a queryset (count() and slices) without being one
+        page: list[Any] | None = paginator.paginate_queryset(cast(Any, results), request, view=self)
         return paginator.get_paginated_response(s.OutgoingListSerializer(page, many=True).data)
 
     @extend_schema(

@@ -381,8 +381,15 @@ def test_inbox_filters_pagination_and_counts(world: World, django_assert_num_que
     # positions, the ids of the units in scope, page, counts
     with django_assert_num_queries(7):
         client.get(url("inbox"), {"limit": 2})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(7) as captured:
         client.get(url("inbox"), {"limit": 5})
+    # narrow rows: the page reads no search text, form data or password hash
+    page_sql = [q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"]]
+    assert page_sql and all(
+        column not in sql
+        for sql in page_sql
+        for column in ('"search_text"', '"form_data"', '"password"', '"lookup_pin_hash"')
+    )
 
 
 @pytest.mark.django_db
