@@ -629,13 +629,12 @@ def _assign_code(dossier: Dossier, *, code_owner: Organisation, at: dt.datetime)
     pin = new_pin()
     dossier.lookup_pin_hash = pin_digest(dossier.code, pin)
     _refresh_search_text(dossier)
-    try:
-        with transaction.atomic():
-            Dossier.objects.filter(pk=dossier.pk).update(
-                code=dossier.code,
-                lookup_pin_hash=dossier.lookup_pin_hash,
-                search_text=dossier.search_text,
-            )
+    try:  # no savepoint: the error leaves the intake's transaction, which rolls back
+        Dossier.objects.filter(pk=dossier.pk).update(
+            code=dossier.code,
+            lookup_pin_hash=dossier.lookup_pin_hash,
+            search_text=dossier.search_text,
+        )
     except IntegrityError:
         raise _intake_conflict() from None
     audit_created(sender=Dossier, instance=dossier, created=True)  # auditlog's own receiver
