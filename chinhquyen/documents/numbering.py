@@ -169,7 +169,7 @@ def take_number(
         raise RuntimeError("take_number must run inside the transaction that stores the number")
     model = type(document)
     meta = model._meta
-    column = meta.get_field(field).column
+    column = next(f.column for f in meta.concrete_fields if f.name == field)
     has_search = prefix_search_text
     number: int | None = None
     if connection.vendor == "postgresql":
