@@ -6,8 +6,9 @@
 
 1. Numbering throughput: ``--processes`` processes (one database connection each) take numbers
    from ONE register at the same time; each number is taken and stored in its own transaction
-   (the document row inserted, then the counter row locked and incremented and the number
-   written, then the commit — the order the services use). Every commit waits for the WAL
+   (the document row inserted, then one statement that locks and increments the counter row
+   and writes the number, ``numbering.take_number``, then the commit — the order the services
+   use). Every commit waits for the WAL
    flush while the counter row is locked, so the disk's fsync time bounds any gap-free counter
    (``--sync-commit off`` shows the figure without that wait). Prints
    numbers per second and checks the numbers are exactly 1..N (no duplicate, no gap). Target
@@ -170,16 +171,14 @@ def _number_worker(args: tuple[int, int, int, int]) -> list[int]:
                 if SYNC_COMMIT != "on":
                     with connection.cursor() as cursor:
                         cursor.execute(f"SET LOCAL synchronous_commit TO {SYNC_COMMIT}")
-                # as the services do: the row first, the number last (shortest lock)
+                # as the services do: the row first, the number last (shortest lock): one
+                # statement increments the counter and stores the number, then the commit
                 document = IncomingDocument.objects.create(
                     organisation_id=org_id,
                     sender_name="Sở Xây dựng",
                     summary=f"Văn bản đo hiệu năng {i}",
                 )
-                number = numbering.next_number(register)
-                IncomingDocument.objects.filter(pk=document.pk).update(
-                    register=register, incoming_number=number
-                )
+                number = numbering.take_number(register, document=document, field="incoming_number")
             numbers.append(number)
         return numbers
     finally:

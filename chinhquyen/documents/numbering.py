@@ -12,6 +12,9 @@
   constraints on (register, number) are the backstop. Services take the number as late as
   possible (after their other writes) so the lock is held only for the final statements and
   the commit.
+* ``take_number`` is the write that holds the lock the shortest: on PostgreSQL one statement
+  increments the counter *and* stores the number (with its register and the number's words of
+  the search text) in the document's row, so only the history row and the commit follow it.
 * Notation (``build_notation``): ``QĐ-UBND`` (type-issuer) for every type with an
   abbreviation; ``UBND-VX`` (issuer-drafting unit) for công văn.
 """
@@ -19,6 +22,7 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import Model
 
 from chinhquyen.core.api import DomainError
 from chinhquyen.orgs.models import Organisation, OrganisationKind
@@ -147,3 +151,61 @@ def next_number(register: Register) -> int:
     if number is None:
         raise DomainError("Không lấy được số văn bản, vui lòng thử lại.", code="numbering")
     return number
+
+
+def take_number(
+    register: Register, *, document: Model, field: str, prefix_search_text: bool = False
+) -> int:
+    """Take the next number of ``register`` and store it in ``document`` (already saved):
+    ``register``, ``field`` and, with ``prefix_search_text``, the number in front of its
+    ``search_text`` (``"NN "``, as ``history.incoming_search_text`` writes it).
+
+    Call it last in the transaction: on PostgreSQL the counter increment and the row update are
+    one statement (a data-modifying CTE), so the counter row is locked for that statement, what
+    the caller writes after it and the commit. Elsewhere it is ``next_number`` plus an UPDATE.
+    The in-memory ``document`` gets the same values.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("take_number must run inside the transaction that stores the number")
+    model = type(document)
+    meta = model._meta
+    column = next(f.column for f in meta.concrete_fields if f.name == field)
+    has_search = prefix_search_text
+    number: int | None = None
+    if connection.vendor == "postgresql":
+        number = _increment_into(register, document, column, has_search=has_search)
+    if number is None:
+        number = next_number(register)
+        updates: dict[str, object] = {"register": register, field: number}
+        if has_search:
+            updates["search_text"] = f"{format_number(number)} {document.search_text}".strip()  # type: ignore[attr-defined]
+        model._default_manager.filter(pk=document.pk).update(**updates)
+    document.register = register  # type: ignore[attr-defined]
+    setattr(document, field, number)
+    if has_search:
+        document.search_text = f"{format_number(number)} {document.search_text}".strip()  # type: ignore[attr-defined]
+    return number
+
+
+def _increment_into(
+    register: Register, document: Model, column: str, *, has_search: bool
+) -> int | None:
+    quote = connection.ops.quote_name
+    counter = quote(RegisterCounter._meta.db_table)
+    table = quote(type(document)._meta.db_table)
+    search = (
+        ", search_text = rtrim(lpad(n.last_number::text, greatest(2, length(n.last_number::text)),"
+        " '0') || ' ' || d.search_text)"
+        if has_search
+        else ""
+    )
+    sql = (
+        f"WITH n AS (UPDATE {counter} SET last_number = last_number + 1 "  # noqa: S608 - names
+        "WHERE register_id = %s RETURNING last_number) "
+        f"UPDATE {table} AS d SET register_id = %s, {quote(column)} = n.last_number{search} "
+        "FROM n WHERE d.id = %s RETURNING n.last_number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [register.pk, register.pk, document.pk])
+        row = cursor.fetchone()
+    return int(row[0]) if row else None

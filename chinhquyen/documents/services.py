@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -269,14 +270,23 @@ def incoming_register(
         sequence=numbering.sequence_for(secrecy=document.secrecy),
     )
     with audit_actor(actor):
+        document.search_text = incoming_search_text(document)  # the number is put in front
         document.save()
         for item in checked:
             _store_incoming_file(document, item, is_main=item is main)
-        # the number last: the counter row stays locked only until the commit just below
-        document.register = register
-        document.incoming_number = numbering.next_number(register)
-        document.search_text = incoming_search_text(document)
-        document.save(update_fields=["register", "incoming_number", "search_text"])
+        # the number last: one statement takes it and stores it (numbering.take_number); the
+        # counter row stays locked only for the audit and history rows and the commit
+        numbering.take_number(
+            register, document=document, field="incoming_number", prefix_search_text=True
+        )
+        LogEntry.objects.log_create(
+            document,
+            action=LogEntry.Action.UPDATE,
+            changes={
+                "register": ["None", str(register.pk)],
+                "incoming_number": ["None", str(document.incoming_number)],
+            },
+        )
         record_event(
             document=document,
             action=IncomingAction.REGISTER,

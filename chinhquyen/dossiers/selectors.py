@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -32,7 +33,8 @@ from chinhquyen.accounts.models import Role, User, UserKind
 from chinhquyen.accounts.permissions import is_applicant, is_official, units_with_role
 from chinhquyen.catalog.models import Procedure, ProcessStep
 from chinhquyen.core.calendar import VN_TZ, get_calendar
-from chinhquyen.core.search import words_filter
+from chinhquyen.core.search import MAX_QUERY_WORDS, words_filter
+from chinhquyen.core.text import normalize_search
 from chinhquyen.orgs.models import Organisation
 
 from . import clock, routing, workflow
@@ -374,8 +376,22 @@ def _detail_queryset(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
 
 def dossier_for_user(user: object, pk: int) -> Dossier | None:
     """The dossier ``pk`` with its timeline, steps, pauses, files and results, or None when it
-    does not exist or ``user`` may not see it (callers answer 404 either way)."""
-    return _detail_queryset(visible_dossiers(user).filter(pk=pk)).first()
+    does not exist or ``user`` may not see it (callers answer 404 either way).
+
+    Its main query joins 11 tables, every join a to-one lookup by primary key from the one
+    dossier row: the written order is the best plan. PostgreSQL would search every join order
+    (up to ``join_collapse_limit`` = 8 tables), which costs 10-20 ms of planning for a query that
+    runs in under a millisecond; with ``join_collapse_limit = 1`` for this transaction it plans
+    in about 1 ms (measured in bench/README.md, issue #11).
+    """
+    qs = _detail_queryset(visible_dossiers(user).filter(pk=pk))
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # inside a caller's transaction a SET LOCAL would outlive this read: plan as usual
+        return qs.first()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL join_collapse_limit = 1")
+        return qs.first()
 
 
 def dossiers_of_applicant(user: object) -> QuerySet[Dossier]:

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from auditlog.context import disable_auditlog
+from auditlog.receivers import log_create as audit_created
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -53,14 +55,13 @@ from chinhquyen.core.calendar import VN_TZ, get_calendar
 from chinhquyen.core.text import normalize_search
 from chinhquyen.orgs.models import Organisation
 
-from . import clock, conf, files, hooks, routing, workflow
+from . import clock, codes, conf, files, hooks, routing, workflow
 from .models import (
     AttachmentKind,
     Channel,
     CopyKind,
     Dossier,
     DossierAttachment,
-    DossierCounter,
     DossierEvent,
     DossierPause,
     DossierResult,
@@ -365,18 +366,6 @@ def dossier_code_prefix(receiving: Organisation) -> Organisation:
     return coded
 
 
-def _next_code(organisation: Organisation, day: dt.date) -> str:
-    """The next code of ``organisation``'s daily sequence (row lock; no gaps, no duplicates)."""
-    DossierCounter.objects.bulk_create(
-        [DossierCounter(organisation=organisation, day=day, last_number=0)],
-        ignore_conflicts=True,
-    )
-    counter = DossierCounter.objects.select_for_update().get(organisation=organisation, day=day)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{organisation.agency_code}-{day:%y%m%d}-{counter.last_number:04d}"
-
-
 def _current_version(procedure: ProcedureVersion | Procedure | str, at: dt.datetime) -> Any:
     on = at.astimezone(VN_TZ).date()
     if isinstance(procedure, ProcedureVersion):
@@ -590,7 +579,7 @@ def _create(
     fingerprint: str,
     at: dt.datetime,
     desk_officer: User | None,
-) -> tuple[Dossier, str]:
+) -> tuple[Dossier, Organisation]:
     calendar = get_calendar(competent.agency_code)
     counted_from, appointment = clock.appointment_for(
         calendar,
@@ -598,11 +587,11 @@ def _create(
         amount=Decimal(version.processing_time),
         unit=version.processing_time_unit,
     )
-    code = _next_code(dossier_code_prefix(receiving), at.astimezone(VN_TZ).date())
-    pin = new_pin()
+    code_owner = dossier_code_prefix(receiving)  # refused here, before any write
+    plan = routing.plan_of(version)
+    intake = routing.intake_step(plan)
     dossier = Dossier(
-        code=code,
-        lookup_pin_hash=pin_digest(code, pin),
+        code=codes.pending_code(),  # the code is taken last (_assign_code)
         procedure=version.procedure,
         procedure_version=version,
         procedure_name=version.name[:500],
@@ -630,19 +619,15 @@ def _create(
         fee_case=fee_case,
         result_delivery=result_delivery,
         payment_status=PaymentStatus.UNPAID if fee_total > 0 else PaymentStatus.NOT_REQUIRED,
+        current_step=intake.step if intake is not None else None,
+        current_unit=receiving,
     )
-    _refresh_search_text(dossier)
     try:
-        with transaction.atomic():
+        # the audit entry of the creation is written with the code (_assign_code)
+        with transaction.atomic(), disable_auditlog():
             dossier.save()
     except IntegrityError:
-        raise DomainError(
-            "Không cấp được mã hồ sơ (trùng mã hoặc yêu cầu đã được ghi nhận), vui lòng thử lại.",
-            code="intake_conflict",
-            status_code=409,
-        ) from None
-    plan = routing.plan_of(version)
-    intake = routing.intake_step(plan)
+        raise _intake_conflict() from None
     _start_step(
         dossier,
         planned=intake,
@@ -653,15 +638,47 @@ def _create(
         assignee=desk_officer,
         at=at,
     )
-    dossier.current_step = intake.step if intake is not None else None
-    dossier.current_unit = receiving
-    dossier.save(update_fields=["current_step", "current_unit"])
-    return dossier, pin
+    return dossier, code_owner
+
+
+def _intake_conflict() -> DomainError:
+    return DomainError(
+        "Không cấp được mã hồ sơ (trùng mã hoặc yêu cầu đã được ghi nhận), vui lòng thử lại.",
+        code="intake_conflict",
+        status_code=409,
+    )
+
+
+def _assign_code(dossier: Dossier, *, code_owner: Organisation, at: dt.datetime) -> str:
+    """Give the new dossier its code, its lookup PIN and its search text, and write the audit
+    entry of its creation; returns the PIN. Called last: the day's counter row stays locked only
+    for what follows (history row, notification outbox rows) and the commit."""
+    dossier.code = codes.next_code(code_owner, at.astimezone(VN_TZ).date())
+    pin = new_pin()
+    dossier.lookup_pin_hash = pin_digest(dossier.code, pin)
+    _refresh_search_text(dossier)
+    try:  # no savepoint: the error leaves the intake's transaction, which rolls back
+        Dossier.objects.filter(pk=dossier.pk).update(
+            code=dossier.code,
+            lookup_pin_hash=dossier.lookup_pin_hash,
+            search_text=dossier.search_text,
+        )
+    except IntegrityError:
+        raise _intake_conflict() from None
+    audit_created(sender=Dossier, instance=dossier, created=True)  # auditlog's own receiver
+    return pin
 
 
 def _after_intake(
-    dossier: Dossier, *, actor: object, pin: str, at: dt.datetime, data: Mapping[str, Any]
-) -> None:
+    dossier: Dossier,
+    *,
+    actor: object,
+    code_owner: Organisation,
+    at: dt.datetime,
+    data: Mapping[str, Any],
+) -> str:
+    """The code (last), the history row and the ``received`` hook; returns the PIN."""
+    pin = _assign_code(dossier, code_owner=code_owner, at=at)
     event = _record(
         dossier,
         actor=actor,
@@ -685,6 +702,7 @@ def _after_intake(
         appointment_at=_iso(dossier.appointment_at),
         channel=dossier.channel,
     )
+    return pin
 
 
 @transaction.atomic
@@ -752,7 +770,7 @@ def dossier_submit_online(
         case = fee_case_for(version, fee_case, required=fee_case_required)
         if result_delivery not in ResultDelivery.values:
             raise ValidationError({"result_delivery": ["Hình thức nhận kết quả không hợp lệ."]})
-        dossier, pin = _create(
+        dossier, code_owner = _create(
             actor=actor,
             version=version,
             competent=competent,
@@ -781,7 +799,9 @@ def dossier_submit_online(
                 paper=papers.get(upload.paper_id) if upload.paper_id else None,
                 copy_kind=upload.copy_kind,
             )
-        _after_intake(dossier, actor=actor, pin=pin, at=moment, data={"files": len(checked)})
+        pin = _after_intake(
+            dossier, actor=actor, code_owner=code_owner, at=moment, data={"files": len(checked)}
+        )
         return IntakeResult(dossier=dossier, pin=pin, created=True)
 
 
@@ -887,7 +907,7 @@ def dossier_receive_at_counter(
         )
         if fee_total is None:
             fee_total = int(case.amount) if case is not None else 0
-        dossier, pin = _create(
+        dossier, code_owner = _create(
             actor=actor,
             version=version,
             competent=competent,
@@ -915,7 +935,9 @@ def dossier_receive_at_counter(
                 paper=paper_rows.get(upload.paper_id) if upload.paper_id else None,
                 copy_kind=upload.copy_kind,
             )
-        _after_intake(dossier, actor=actor, pin=pin, at=moment, data={"files": len(checked)})
+        pin = _after_intake(
+            dossier, actor=actor, code_owner=code_owner, at=moment, data={"files": len(checked)}
+        )
         return IntakeResult(dossier=dossier, pin=pin, created=True)
 
 
