@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("chinhquyen.payments.api.urls")),
     path("", include("chinhquyen.dossiers.api.urls")),
     path("", include("chinhquyen.documents.api.urls")),
+    path("", include("chinhquyen.tasks.api.urls")),
     path("", include("chinhquyen.reports.api.urls")),
 ]
 

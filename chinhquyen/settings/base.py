@@ -342,6 +342,9 @@ SPECTACULAR_SETTINGS = {
         "ExchangeStatusCodeEnum": "chinhquyen.documents.models.StatusCode",
         "NotificationStatusEnum": "chinhquyen.notifications.models.NotificationStatus",
         "RemoteRequestStatusEnum": "chinhquyen.signing.models.RemoteRequestStatus",
+        "TaskStatusEnum": "chinhquyen.tasks.models.TaskStatus",
+        "TaskExtensionStatusEnum": "chinhquyen.tasks.models.ExtensionStatus",
+        "TaskCategoryEnum": "chinhquyen.tasks.models.Category",
     },
 }
 

@@ -137,6 +137,10 @@ def future(days: int = 30) -> str:
 TODAY = dt.date.today().isoformat()
 
 
+def future_day(days: int = 45) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
 # --- pages: every URL pattern outside the API -----------------------------------------------
 
 P = partial(Case, fmt="multipart")  # pages are forms
@@ -769,6 +773,8 @@ PAGES.update(admin_cases())
 A = Case
 OWN_DOCS = own("clerk", "leader", "unit_head", "specialist")  # named on X's documents
 OTHER_DOCS = other("clerk", "leader", "unit_head", "specialist")
+TASK_X = own("clerk", "leader", "unit_head")  # the department's tracking office and managers
+TASK_Y = other("clerk", "leader", "unit_head")
 X_PAYMENT = S(CITIZEN) | own("leader", "it_admin") | {ROOT_ADMIN}
 
 
@@ -1289,6 +1295,89 @@ API: dict[str, list[Case]] = {
             both("clerk", "leader"),
             query={"kind": "incoming", "output": "xlsx"},
             shows={"incoming_x": own("clerk", "leader"), "incoming_y": other("clerk", "leader")},
+        )
+    ],
+    # tasks (directives): X's leader assigned to Phòng HCTP; the department's leader, clerk and
+    # the division's head see X's tasks, Y's the same for Y; the confidential one only its
+    # assigner (the people named on it)
+    "tasks_list": [
+        A(
+            OFFICIAL,
+            shows={
+                "nv_x": TASK_X,
+                "nv_y": TASK_Y,
+                "nv_secret": own("leader"),
+            },
+        ),
+        A(OFFICIAL, query={"category": "open_in_time", "q": "mknvx"}, shows={"nv_x": TASK_X}),
+    ],
+    "tasks_statistics": [A(OFFICIAL, query={"period": "year"})],
+    "tasks_retrieve": [
+        A(TASK_X, kwargs=kw(id="nv_x")),
+        A(own("leader"), kwargs=kw(id="nv_secret")),
+    ],
+    "tasks_directive_create": [
+        # Y's leader may assign, but not to a unit of X: refused (403)
+        A(
+            own("leader"),
+            method="POST",
+            body=lambda w: {
+                "title": "Chỉ đạo thử",
+                "source_kind": "instruction",
+                "tasks": [
+                    {"content": "Việc thử", "lead_unit": w.pk("org_x"), "deadline": future_day()}
+                ],
+            },
+        )
+    ],
+    "tasks_delegate": [
+        A(
+            own("leader", "unit_head"),
+            method="POST",
+            kwargs=kw(id="nv_x"),
+            body=lambda w: {"content": "Giao chuyên viên", "assignee": w.base.users["spec"].pk},
+        )
+    ],
+    "tasks_report": [
+        A(
+            own("leader", "unit_head"),
+            method="POST",
+            fmt="multipart",
+            kwargs=kw(id="nv_x"),
+            body={"percent": 30, "text": "Đang thực hiện."},
+        )
+    ],
+    "tasks_complete": [
+        A(
+            own("leader", "unit_head"),
+            method="POST",
+            kwargs=kw(id="nv_x"),
+            body=lambda w: {"outgoing": w.pk("outgoing_x")},
+        )
+    ],
+    "tasks_accept": [A(own("leader"), method="POST", kwargs=kw(id="nv_submitted"), body={})],
+    "tasks_return": [
+        A(
+            own("leader"),
+            method="POST",
+            kwargs=kw(id="nv_submitted"),
+            body={"reason": "Bổ sung số liệu."},
+        )
+    ],
+    "tasks_extension_request": [
+        A(
+            own("leader", "unit_head"),
+            method="POST",
+            kwargs=kw(id="nv_x"),
+            body={"requested_deadline": future_day(90), "reason": "Chờ số liệu."},
+        )
+    ],
+    "tasks_extension_decide": [
+        A(
+            own("leader"),
+            method="POST",
+            kwargs=kw(id="nv_asking", extension_id="nv_extension"),
+            body={"accept": True},
         )
     ],
 }
