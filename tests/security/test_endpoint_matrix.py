@@ -103,6 +103,9 @@ X_ADMINS = own("it_admin") | {ROOT_ADMIN}
 A_SEEN = own("desk_officer", "specialist", "unit_head", "leader")
 A_AT_DESK = own("desk_officer", "leader")  # still at the desk: the desk and the leader
 B_SEEN = other("desk_officer", "specialist", "unit_head", "leader")
+# who sees the tasks of X / Y: the department's tracking office (clerk) and its managers
+TASK_X = own("clerk", "leader", "unit_head")  # the department's tracking office and managers
+TASK_Y = other("clerk", "leader", "unit_head")
 
 
 # --- what -----------------------------------------------------------------------------------
@@ -152,6 +155,53 @@ PAGES: dict[str, list[Case]] = {
     "healthz": [P(EVERYONE)],
     "api-schema": [P(EVERYONE)],
     "api-docs": [P(EVERYONE)],
+    # tasks (directives): see the API entries below for who sees what
+    "tasks:list": [
+        P(OFFICIAL, shows={"nv_x": TASK_X, "nv_y": TASK_Y, "nv_secret": own("leader")}),
+        P(
+            OFFICIAL,
+            query={"nhom": "open_in_time"},
+            shows={"nv_x": TASK_X, "nv_y": TASK_Y, "nv_secret": own("leader")},
+        ),
+    ],
+    "tasks:todo": [P(OFFICIAL)],
+    "tasks:statistics": [P(OFFICIAL, query={"ky": "year"})],
+    "tasks:statistics_export": [P(OFFICIAL, query={"ky": "year"})],
+    "tasks:directive_create": [
+        P(both("leader")),
+        # Y's leader opens the form but may not assign to a unit of X: the page says so
+        P(
+            both("leader"),
+            method="POST",
+            body=lambda w: {
+                "title": "Chỉ đạo thử",
+                "source_kind": "instruction",
+                "content-0": "Việc thử",
+                "lead_unit-0": w.pk("org_x"),
+                "deadline_kind-0": "date",
+                "deadline-0": future_day(),
+            },
+            acts=own("leader"),
+        ),
+    ],
+    "tasks:detail": [
+        P(TASK_X, kwargs=kw(pk="nv_x")),
+        P(own("leader"), kwargs=kw(pk="nv_secret")),
+    ],
+    "tasks:action": [
+        P(
+            own("leader", "unit_head"),
+            method="POST",
+            kwargs=lambda w: {"pk": w.pk("nv_x"), "action": "report"},
+            body={"percent": "40", "text": "Đang thực hiện."},
+        ),
+        P(
+            own("leader"),
+            method="POST",
+            kwargs=lambda w: {"pk": w.pk("nv_submitted"), "action": "accept"},
+            body={},
+        ),
+    ],
     # the sandbox identity provider answers only when OIDC_SANDBOX is on (never in production,
     # off in the tests): every endpoint is closed
     **{
@@ -773,8 +823,6 @@ PAGES.update(admin_cases())
 A = Case
 OWN_DOCS = own("clerk", "leader", "unit_head", "specialist")  # named on X's documents
 OTHER_DOCS = other("clerk", "leader", "unit_head", "specialist")
-TASK_X = own("clerk", "leader", "unit_head")  # the department's tracking office and managers
-TASK_Y = other("clerk", "leader", "unit_head")
 X_PAYMENT = S(CITIZEN) | own("leader", "it_admin") | {ROOT_ADMIN}
 
 
