@@ -90,6 +90,7 @@ def task_list(
     q: str | None = None,
     win: Window | None = None,
     top_level: bool = False,
+    unit: int | None = None,
 ) -> QuerySet[Task]:
     win = win or window()
     qs = _scoped(user, role)
@@ -104,6 +105,8 @@ def task_list(
         qs = qs.filter(status=status)
     if top_level:
         qs = qs.filter(parent__isnull=True)
+    if unit is not None:
+        qs = qs.filter(lead_unit_id=unit)
     for word in normalize_search(q).split()[:8]:
         qs = qs.filter(search_text__contains=word)
     qs = qs.annotate(category=deadlines.category_expression(win.at))

@@ -116,6 +116,16 @@ def _filters(request: HttpRequest, default_period: str | None) -> tuple[dict[str
     return values, ""
 
 
+def _drill(win: selectors.Window) -> str:
+    """The list's query string for the window of a statistics page (drill-down links)."""
+    parts = []
+    if win.start:
+        parts.append(f"tu={win.start.isoformat()}")
+    if win.end:
+        parts.append(f"den={win.end.isoformat()}")
+    return "&".join(parts)
+
+
 def _page(request: HttpRequest, qs: Any) -> tuple[Any, str]:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     query = request.GET.copy()
@@ -138,7 +148,12 @@ def _common() -> dict[str, Any]:
 def task_list(request: HttpRequest) -> HttpResponse:
     values, error = _filters(request, default_period=None)
     qs = (
-        selectors.task_list(_user(request), q=request.GET.get("q") or None, **values)
+        selectors.task_list(
+            _user(request),
+            q=request.GET.get("q") or None,
+            unit=_int(request.GET.get("don-vi")),
+            **values,
+        )
         if not error
         else Task.objects.none()
     )
@@ -409,6 +424,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "error": error,
             "selected": values,
             "querystring": request.GET.urlencode(),
+            "drill": _drill(stats.window),
         },
     )
 

@@ -103,6 +103,10 @@ def test_list_filters_and_statistics_with_export(world):
     body = stats.content.decode()
     assert "<caption>Số nhiệm vụ theo tình trạng" in body
     assert "Sở Tư pháp" in body and "100,0%" in body  # Vietnamese decimal comma
+    # drill-down: each count links to the list of that unit and category
+    assert f"nhom=open_in_time&amp;don-vi={world.justice.pk}&amp;tu=2020-01-01" in body
+    other_unit = client.get(reverse("tasks:list"), {"don-vi": world.construction.pk})
+    assert "Không có nhiệm vụ nào" in other_unit.content.decode()
     export = client.get(
         reverse("tasks:statistics_export"), {"tu": "2020-01-01", "den": "2030-12-31"}
     )
