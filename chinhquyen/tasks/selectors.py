@@ -203,7 +203,9 @@ def statistics(user: object, *, role: str | None = None, win: Window | None = No
     (top-level and delegated tasks alike: each is a task of its lead unit)."""
     win = win or window(default=DEFAULT_PERIOD)
     qs = task_list(user, role=role, win=win).order_by()
-    rows = qs.values("lead_unit_id", "lead_unit__name", "category").annotate(n=Count("pk"))
+    rows = qs.values("lead_unit_id", "lead_unit__name", "category").annotate(  # type: ignore[misc]
+        n=Count("pk")
+    )
     total = Counts(label="Tổng cộng")
     per_unit: dict[int, Counts] = {}
     for row in rows:

@@ -380,9 +380,13 @@ def task_report(
     task.status = new_status
     task.progress = max(percent, _children_mean(task))
     if task.recurrence:
-        ends = task.reports.exclude(period_end=None).values_list("period_end", flat=True)
+        ends = [
+            end
+            for end in task.reports.exclude(period_end=None).values_list("period_end", flat=True)
+            if end is not None
+        ]
         task.due = task.original_due = deadlines.recurring_due(
-            task.recurrence, start=timezone.localdate(task.created_at), reported_ends=list(ends)
+            task.recurrence, start=timezone.localdate(task.created_at), reported_ends=ends
         )
     task.save(update_fields=["status", "progress", "due", "original_due", "updated_at"])
     _record(

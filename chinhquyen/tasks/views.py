@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -84,10 +85,18 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _int(value: str | None) -> int | None:
+    if not value:
+        return None
     try:
-        return int(value) if value not in (None, "") else None
+        return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _by_id(qs: QuerySet[Any], value: str | None) -> Any:
+    """The row of ``qs`` whose id is ``value`` (a form field), or None."""
+    pk = _int(value)
+    return qs.filter(pk=pk).first() if pk is not None else None
 
 
 def _filters(request: HttpRequest, default_period: str | None) -> tuple[dict[str, Any], str]:
@@ -221,20 +230,17 @@ def _do_action(request: HttpRequest, task: Task, action: str) -> Task | None:
     user = _user(request)
     post = request.POST
     if action == "report":
+        percent = _int(post.get("percent"))
         services.task_report(
             actor=user,
             task=task,
-            percent=_int(post.get("percent")) if _int(post.get("percent")) is not None else -1,
+            percent=-1 if percent is None else percent,  # missing: refused by the service
             text=post.get("text", ""),
             files=request.FILES.getlist("files"),
         )
         messages.success(request, "Đã gửi báo cáo tiến độ.")
     elif action == "complete":
-        outgoing = None
-        if _int(post.get("outgoing")):
-            outgoing = (
-                doc_selectors.outgoing_for(user).filter(pk=_int(post.get("outgoing"))).first()
-            )
+        outgoing = _by_id(doc_selectors.outgoing_for(user), post.get("outgoing"))
         report = None
         if post.get("text", "").strip():
             report = services.task_report(
@@ -253,12 +259,8 @@ def _do_action(request: HttpRequest, task: Task, action: str) -> Task | None:
         services.task_return(actor=user, task=task, reason=post.get("reason", ""))
         messages.success(request, "Đã trả lại nhiệm vụ.")
     elif action == "delegate":
-        unit = Organisation.objects.filter(pk=_int(post.get("unit"))).first()
-        assignee = (
-            User.objects.filter(pk=_int(post.get("assignee")), is_active=True).first()
-            if _int(post.get("assignee"))
-            else None
-        )
+        unit = _by_id(Organisation.objects.all(), post.get("unit"))
+        assignee = _by_id(User.objects.filter(is_active=True), post.get("assignee"))
         sub = services.task_delegate(
             actor=user,
             task=task,
@@ -278,9 +280,7 @@ def _do_action(request: HttpRequest, task: Task, action: str) -> Task | None:
         )
         messages.success(request, "Đã gửi đề nghị gia hạn đến người giao.")
     elif action == "decide":
-        extension = ExtensionRequest.objects.filter(
-            pk=_int(post.get("extension")), task=task
-        ).first()
+        extension = _by_id(ExtensionRequest.objects.filter(task=task), post.get("extension"))
         if extension is None:
             raise DomainError("Không tìm thấy đề nghị gia hạn.", code="not_found")
         services.extension_decide(
@@ -320,11 +320,15 @@ def _task_specs(request: HttpRequest, user: User) -> list[services.TaskSpec]:
         content = post.get(f"content-{i}", "").strip()
         if not content:
             continue
-        unit = Organisation.objects.filter(pk=_int(post.get(f"lead_unit-{i}"))).first()
+        unit = _by_id(Organisation.objects.all(), post.get(f"lead_unit-{i}"))
         if unit is None:
             raise DomainError(f"Nhiệm vụ {i + 1}: chọn đơn vị chủ trì.", code="unit_required")
         coordinating = list(
-            Organisation.objects.filter(pk__in=[_int(v) for v in post.getlist(f"coordinating-{i}")])
+            Organisation.objects.filter(
+                pk__in=[
+                    pk for v in post.getlist(f"coordinating-{i}") if (pk := _int(v)) is not None
+                ]
+            )
         )
         kind = post.get(f"deadline_kind-{i}", DeadlineKind.DATE)
         specs.append(
@@ -352,14 +356,8 @@ def directive_create(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     incoming: IncomingDocument | None = None
     outgoing: OutgoingDocument | None = None
-    if _int(source.get("van-ban-den")):
-        incoming = (
-            doc_selectors.incoming_for(user).filter(pk=_int(source.get("van-ban-den"))).first()
-        )
-    if _int(source.get("van-ban-di")):
-        outgoing = (
-            doc_selectors.outgoing_for(user).filter(pk=_int(source.get("van-ban-di"))).first()
-        )
+    incoming = _by_id(doc_selectors.incoming_for(user), source.get("van-ban-den"))
+    outgoing = _by_id(doc_selectors.outgoing_for(user), source.get("van-ban-di"))
     error = ""
     if request.method == "POST":
         try:

@@ -25,6 +25,8 @@ from ..models import (
 )
 from ..selectors import ROLES
 
+MAX_TASKS = 50
+
 
 class TaskListQuerySerializer(serializers.Serializer):
     category = serializers.ChoiceField(
@@ -211,7 +213,12 @@ class DirectiveCreateSerializer(serializers.Serializer):
     incoming = serializers.IntegerField(required=False, help_text="Mã văn bản đến nguồn.")
     outgoing = serializers.IntegerField(required=False, help_text="Mã văn bản đi nguồn.")
     source_reference = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    tasks = TaskSpecSerializer(many=True, allow_empty=False, max_length=50)
+    tasks = TaskSpecSerializer(many=True, allow_empty=False)
+
+    def validate_tasks(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if len(value) > MAX_TASKS:
+            raise serializers.ValidationError(f"Tối đa {MAX_TASKS} nhiệm vụ mỗi chỉ đạo.")
+        return value
 
 
 class DirectiveSerializer(serializers.Serializer):
@@ -264,7 +271,7 @@ class ExtensionDecideSerializer(serializers.Serializer):
 
 
 class TaskCountsSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     unit_id = serializers.IntegerField(allow_null=True)
     done_on_time = serializers.IntegerField()
     done_late = serializers.IntegerField()
