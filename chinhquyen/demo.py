@@ -83,6 +83,12 @@ def load_payments(context: dict[str, Any]) -> dict[str, Any] | None:
     return load_demo_payments(context)
 
 
+def load_tasks(context: dict[str, Any]) -> dict[str, Any] | None:
+    from chinhquyen.tasks.demo import load_demo_tasks
+
+    return load_demo_tasks(context)
+
+
 DEMO_LOADERS: list[DemoLoader] = [
     load_orgs,
     load_demo_accounts,
@@ -93,4 +99,5 @@ DEMO_LOADERS: list[DemoLoader] = [
     load_payments,
     load_dossiers,
     load_documents,
+    load_tasks,
 ]

@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("chinhquyen.payments.api.urls")),
     path("", include("chinhquyen.dossiers.api.urls")),
     path("", include("chinhquyen.documents.api.urls")),
+    path("", include("chinhquyen.tasks.api.urls")),
     path("", include("chinhquyen.reports.api.urls")),
 ]
 
@@ -39,6 +40,7 @@ urlpatterns = [
     path("thanh-toan/", include("chinhquyen.payments.urls")),
     path("ho-so/", include("chinhquyen.dossiers.urls")),
     path("van-ban/", include("chinhquyen.documents.urls")),
+    path("nhiem-vu/", include("chinhquyen.tasks.urls")),
     path("thong-bao/", include("chinhquyen.notifications.urls")),
     path("bao-cao/", include("chinhquyen.reports.urls")),
     path("quan-tri/", admin.site.urls),

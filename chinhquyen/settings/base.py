@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "chinhquyen.notifications",
     "chinhquyen.dossiers",
     "chinhquyen.documents",
+    "chinhquyen.tasks",
     "chinhquyen.reports",
     "chinhquyen.web",
 ]
@@ -366,6 +367,9 @@ SPECTACULAR_SETTINGS = {
         "ExchangeStatusCodeEnum": "chinhquyen.documents.models.StatusCode",
         "NotificationStatusEnum": "chinhquyen.notifications.models.NotificationStatus",
         "RemoteRequestStatusEnum": "chinhquyen.signing.models.RemoteRequestStatus",
+        "TaskStatusEnum": "chinhquyen.tasks.models.TaskStatus",
+        "TaskExtensionStatusEnum": "chinhquyen.tasks.models.ExtensionStatus",
+        "TaskCategoryEnum": "chinhquyen.tasks.models.Category",
     },
 }
 
@@ -414,6 +418,13 @@ NOTIFY_SMS_TIMEOUT = float(env("NOTIFY_SMS_TIMEOUT", "10"))
 NOTIFY_SMS_SANDBOX = env_bool("NOTIFY_SMS_SANDBOX", False)  # never in production
 NOTIFY_SMS_SANDBOX_API_KEY = env("NOTIFY_SMS_SANDBOX_API_KEY", "sandbox-sms-key")
 NOTIFICATION_RETENTION_DAYS = int(env("NOTIFICATION_RETENTION_DAYS", "180"))
+
+# --- Directive and task tracking (chinhquyen.tasks) ----------------------------------------
+# Whether an accepted extension (gia hạn) moves the deadline used in statistics: "true" judges a
+# task against its extended deadline, "false" against the deadline first set (DOMAIN.md §13).
+TASKS_EXTENSION_COUNTS = env_bool("TASKS_EXTENSION_COUNTS", True)
+# "Due soon" in the to-do page and the daily digest: within this many working days.
+TASKS_DUE_SOON_WORKING_DAYS = int(env("TASKS_DUE_SOON_WORKING_DAYS", "3"))
 
 # --- Retention of logs and results (days) --------------------------------------------------
 SECURITY_EVENT_RETENTION_DAYS = int(env("SECURITY_EVENT_RETENTION_DAYS", "365"))

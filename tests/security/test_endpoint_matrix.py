@@ -103,6 +103,9 @@ X_ADMINS = own("it_admin") | {ROOT_ADMIN}
 A_SEEN = own("desk_officer", "specialist", "unit_head", "leader")
 A_AT_DESK = own("desk_officer", "leader")  # still at the desk: the desk and the leader
 B_SEEN = other("desk_officer", "specialist", "unit_head", "leader")
+# who sees the tasks of X / Y: the department's tracking office (clerk) and its managers
+TASK_X = own("clerk", "leader", "unit_head")  # the department's tracking office and managers
+TASK_Y = other("clerk", "leader", "unit_head")
 
 
 # --- what -----------------------------------------------------------------------------------
@@ -137,6 +140,10 @@ def future(days: int = 30) -> str:
 TODAY = dt.date.today().isoformat()
 
 
+def future_day(days: int = 45) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
 # --- pages: every URL pattern outside the API -----------------------------------------------
 
 P = partial(Case, fmt="multipart")  # pages are forms
@@ -148,6 +155,53 @@ PAGES: dict[str, list[Case]] = {
     "healthz": [P(EVERYONE)],
     "api-schema": [P(EVERYONE)],
     "api-docs": [P(EVERYONE)],
+    # tasks (directives): see the API entries below for who sees what
+    "tasks:list": [
+        P(OFFICIAL, shows={"nv_x": TASK_X, "nv_y": TASK_Y, "nv_secret": own("leader")}),
+        P(
+            OFFICIAL,
+            query={"nhom": "open_in_time"},
+            shows={"nv_x": TASK_X, "nv_y": TASK_Y, "nv_secret": own("leader")},
+        ),
+    ],
+    "tasks:todo": [P(OFFICIAL)],
+    "tasks:statistics": [P(OFFICIAL, query={"ky": "year"})],
+    "tasks:statistics_export": [P(OFFICIAL, query={"ky": "year"})],
+    "tasks:directive_create": [
+        P(both("leader")),
+        # Y's leader opens the form but may not assign to a unit of X: the page says so
+        P(
+            both("leader"),
+            method="POST",
+            body=lambda w: {
+                "title": "Chỉ đạo thử",
+                "source_kind": "instruction",
+                "content-0": "Việc thử",
+                "lead_unit-0": w.pk("org_x"),
+                "deadline_kind-0": "date",
+                "deadline-0": future_day(),
+            },
+            acts=own("leader"),
+        ),
+    ],
+    "tasks:detail": [
+        P(TASK_X, kwargs=kw(pk="nv_x")),
+        P(own("leader"), kwargs=kw(pk="nv_secret")),
+    ],
+    "tasks:action": [
+        P(
+            own("leader", "unit_head"),
+            method="POST",
+            kwargs=lambda w: {"pk": w.pk("nv_x"), "action": "report"},
+            body={"percent": "40", "text": "Đang thực hiện."},
+        ),
+        P(
+            own("leader"),
+            method="POST",
+            kwargs=lambda w: {"pk": w.pk("nv_submitted"), "action": "accept"},
+            body={},
+        ),
+    ],
     # the sandbox identity provider answers only when OIDC_SANDBOX is on (never in production,
     # off in the tests): every endpoint is closed
     **{
@@ -705,6 +759,7 @@ ADMIN_MODELS: dict[str, str] = {
     "documents.unitabbreviation": "vacd",
     "documents.register": "vc",
     "documents.exchangemessage": "vcd",
+    "tasks.reminderrule": "",  # superusers (the tasks app is not in the demo admin group yet)
 }
 
 
@@ -1299,6 +1354,89 @@ API: dict[str, list[Case]] = {
             both("clerk", "leader"),
             query={"kind": "incoming", "output": "xlsx"},
             shows={"incoming_x": own("clerk", "leader"), "incoming_y": other("clerk", "leader")},
+        )
+    ],
+    # tasks (directives): X's leader assigned to Phòng HCTP; the department's leader, clerk and
+    # the division's head see X's tasks, Y's the same for Y; the confidential one only its
+    # assigner (the people named on it)
+    "tasks_list": [
+        A(
+            OFFICIAL,
+            shows={
+                "nv_x": TASK_X,
+                "nv_y": TASK_Y,
+                "nv_secret": own("leader"),
+            },
+        ),
+        A(OFFICIAL, query={"category": "open_in_time", "q": "mknvx"}, shows={"nv_x": TASK_X}),
+    ],
+    "tasks_statistics": [A(OFFICIAL, query={"period": "year"})],
+    "tasks_retrieve": [
+        A(TASK_X, kwargs=kw(id="nv_x")),
+        A(own("leader"), kwargs=kw(id="nv_secret")),
+    ],
+    "tasks_directive_create": [
+        # Y's leader may assign, but not to a unit of X: refused (403)
+        A(
+            own("leader"),
+            method="POST",
+            body=lambda w: {
+                "title": "Chỉ đạo thử",
+                "source_kind": "instruction",
+                "tasks": [
+                    {"content": "Việc thử", "lead_unit": w.pk("org_x"), "deadline": future_day()}
+                ],
+            },
+        )
+    ],
+    "tasks_delegate": [
+        A(
+            own("leader", "unit_head"),
+            method="POST",
+            kwargs=kw(id="nv_x"),
+            body=lambda w: {"content": "Giao chuyên viên", "assignee": w.base.users["spec"].pk},
+        )
+    ],
+    "tasks_report": [
+        A(
+            own("leader", "unit_head"),
+            method="POST",
+            fmt="multipart",
+            kwargs=kw(id="nv_x"),
+            body={"percent": 30, "text": "Đang thực hiện."},
+        )
+    ],
+    "tasks_complete": [
+        A(
+            own("leader", "unit_head"),
+            method="POST",
+            kwargs=kw(id="nv_x"),
+            body=lambda w: {"outgoing": w.pk("outgoing_x")},
+        )
+    ],
+    "tasks_accept": [A(own("leader"), method="POST", kwargs=kw(id="nv_submitted"), body={})],
+    "tasks_return": [
+        A(
+            own("leader"),
+            method="POST",
+            kwargs=kw(id="nv_submitted"),
+            body={"reason": "Bổ sung số liệu."},
+        )
+    ],
+    "tasks_extension_request": [
+        A(
+            own("leader", "unit_head"),
+            method="POST",
+            kwargs=kw(id="nv_x"),
+            body={"requested_deadline": future_day(90), "reason": "Chờ số liệu."},
+        )
+    ],
+    "tasks_extension_decide": [
+        A(
+            own("leader"),
+            method="POST",
+            kwargs=kw(id="nv_asking", extension_id="nv_extension"),
+            body={"accept": True},
         )
     ],
 }

@@ -270,7 +270,7 @@ def build_security_world() -> SecurityWorld:
     _token, raw = account_services.api_token_issue(actor=None, user=machine, name="matran")
     sw.tokens[API_CLIENT] = raw
 
-    for step in (_accounts, _catalog, _dossiers, _payments, _documents, _signing):
+    for step in (_accounts, _catalog, _dossiers, _payments, _documents, _signing, _tasks):
         started = time.perf_counter()
         step(sw)
         sw.timings[step.__name__] = time.perf_counter() - started
@@ -593,3 +593,46 @@ def _signing(sw: SecurityWorld) -> None:
         expires_at=timezone.now() + dt.timedelta(hours=1),
     )
     sw.objects["remote_request"] = remote
+
+
+def _tasks(sw: SecurityWorld) -> None:
+    """Directives of X's and Y's leaders to a division of their own department (markers in the
+    content), a confidential one in X, one of X reported complete (waiting for its assigner) and
+    one of X with an extension request pending."""
+    from chinhquyen.tasks import services as task_services
+    from chinhquyen.tasks.models import SourceKind
+
+    o, u = sw.base.orgs, sw.base.users
+    deadline = timezone.localdate() + dt.timedelta(days=30)
+
+    def make(leader: str, unit: str, marker: str, **spec: Any) -> Any:
+        directive = task_services.directive_create(
+            actor=u[leader],
+            title=f"Chỉ đạo {marker}",
+            source_kind=SourceKind.INSTRUCTION,
+            tasks=[
+                task_services.TaskSpec(
+                    content=f"Nhiệm vụ {marker}", lead_unit=o[unit], deadline=deadline, **spec
+                )
+            ],
+        )
+        return directive.tasks.get()
+
+    sw.objects["nv_x"] = make("leader", "dept_unit", "mknvx")
+    sw.markers["nv_x"] = "mknvx"
+    sw.objects["nv_y"] = make("leader2", "dept2_unit", "mknvy")
+    sw.markers["nv_y"] = "mknvy"
+    sw.objects["nv_secret"] = make("leader", "dept_unit", "mknvmat", confidential=True)
+    sw.markers["nv_secret"] = "mknvmat"
+    done = make("leader", "dept_unit", "mkxongnv")
+    report = task_services.task_report(actor=u["head"], task=done, percent=100, text="Xong.")
+    task_services.task_complete(actor=u["head"], task=done, report=report)
+    sw.objects["nv_submitted"] = done
+    asking = make("leader", "dept_unit", "mkgiahannv")
+    sw.objects["nv_extension"] = task_services.extension_request(
+        actor=u["head"],
+        task=asking,
+        requested_deadline=deadline + dt.timedelta(days=30),
+        reason="Chờ số liệu.",
+    )
+    sw.objects["nv_asking"] = asking

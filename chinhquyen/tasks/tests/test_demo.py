@@ -1,0 +1,34 @@
+"""The demo loader: every status category present, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from chinhquyen.accounts.demo import load_demo_accounts, load_orgs
+from chinhquyen.tasks.deadlines import category_expression
+from chinhquyen.tasks.demo import COUNT, load_demo_tasks
+from chinhquyen.tasks.models import Category, Directive, ExtensionRequest, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_tasks_cover_every_status_and_load_once():
+    context: dict = {}
+    context.update(load_orgs(context) or {})
+    context.update(load_demo_accounts(context) or {})
+    load_demo_tasks(context)
+    assert Directive.objects.count() == COUNT
+    tasks = Task.objects.count()
+    categories = set(
+        Task.objects.annotate(c=category_expression(timezone.localdate())).values_list(
+            "c", flat=True
+        )
+    )
+    assert categories == set(Category.values)
+    assert Task.objects.filter(parent__isnull=False, assignee__isnull=False).exists()
+    assert Task.objects.filter(confidential=True).exists()
+    assert Task.objects.exclude(recurrence="").exists()
+    assert set(ExtensionRequest.objects.values_list("status", flat=True)) >= {"accepted"}
+    load_demo_tasks(context)
+    assert Task.objects.count() == tasks
