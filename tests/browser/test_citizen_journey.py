@@ -5,8 +5,8 @@
 2. The citizen pays the fee in the sandbox payment gateway and comes back to "paid".
 3. Officials sign in with password + TOTP and drive the dossier with the buttons of its page:
    the desk hands it over, the unit head assigns it, the specialist completes the step, the
-   unit head submits it for approval, the leader attaches the result (sealed electronically
-   with the Sở's credential, PAdES) and approves, the desk returns it.
+   unit head submits it for approval, the leader attaches the result and approves it (the
+   approval seals it electronically with the Sở's credential, PAdES), the desk returns it.
 4. The citizen signs in again, sees the dossier finished, downloads the signed result (a PDF
    attachment whose signature verifies) and rates the service.
 
@@ -311,9 +311,11 @@ def test_citizen_journey_through_the_one_stop_shop(
     act(leader, "attach_result", "Đính kèm kết quả", attach)
     result_row = leader.page.locator("li", has_text=RESULT_NAME)
     expect(result_row).to_contain_text(f"{code}-KQ1")
-    expect(result_row).to_contain_text("Đã ký số")
+    # the seal belongs to the approval (issue #10 item 7): nothing is signed before it
+    expect(result_row).not_to_contain_text("Đã ký số")
     act(leader, "approve", "Phê duyệt")
     expect(status_on_page(leader)).to_have_text("Có kết quả, chờ trả")
+    expect(leader.page.locator("li", has_text=RESULT_NAME)).to_contain_text("Đã ký số")
     seen(leader, "phe-duyet")
 
     lap("leader attaches, approves")
@@ -343,7 +345,7 @@ def test_citizen_journey_through_the_one_stop_shop(
     with c.expect_download() as info:
         download_link.click()
     download = info.value
-    assert download.suggested_filename.endswith(".pdf")
+    assert download.suggested_filename == f"{code}-KQ1.pdf"  # not the uploaded file's name
     downloaded = Path(download.path()).read_bytes()
     href = download_link.get_attribute("href")
     response = citizen.context.request.get(href)
@@ -418,8 +420,8 @@ def test_citizen_journey_through_the_one_stop_shop(
         ("step_complete", "spec", S.PROCESSING, S.PROCESSING),
         ("submit_for_approval", "head", S.PROCESSING, S.AWAITING_APPROVAL),
         ("attach_result", "leader", S.AWAITING_APPROVAL, S.AWAITING_APPROVAL),
-        ("result_signed", None, S.AWAITING_APPROVAL, S.AWAITING_APPROVAL),
         ("approve", "leader", S.AWAITING_APPROVAL, S.RESULT_READY),
+        ("result_signed", None, S.RESULT_READY, S.RESULT_READY),
         ("return_result", "desk_centre", S.RESULT_READY, S.RETURNED),
         ("rate", "citizen", S.RETURNED, S.RETURNED),
     ]
