@@ -43,7 +43,7 @@ SITE_NAME = env("CHINHQUYEN_SITE_NAME", "Chính Quyền điện tử")
 SITE_URL = env("CHINHQUYEN_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "chinhquyen.accounts.admin_config.AdminConfig",  # the admin without its own sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
