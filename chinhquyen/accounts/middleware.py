@@ -3,8 +3,16 @@
 An authenticated official without an active TOTP authenticator is sent to the TOTP activation
 page for every HTML page, except the two-factor pages themselves, the sign-in/sign-out flow
 (login, logout, re-authentication, e-mail verification) and static files. API calls made with
-such a session get HTTP 403 with a structured error. Requests carrying a bearer token are left
-alone: API clients authenticate per request and never have a session.
+such a session get HTTP 403 with a structured error.
+
+The decision follows how the request is actually authenticated at this point: by its session
+(AuthenticationMiddleware). A bearer token is read later, by DRF, and only by API views; a
+request with a token and no session has an anonymous ``request.user`` here and passes, while an
+``Authorization`` header next to an official's session changes nothing (security finding #9,
+point 3: any ``Bearer`` header used to skip the TOTP set-up on HTML pages).
+
+Cheap on the hot path: a session whose sign-in passed the TOTP step proves the authenticator
+exists, so the query for it is made only for sessions that never did.
 
 Officials who have TOTP must enter a code at sign-in: allauth.mfa's login stage does that.
 """
@@ -22,6 +30,7 @@ from django.utils.http import urlencode
 
 from chinhquyen.core.api import error_body
 
+from .mfa import session_passed_mfa
 from .models import UserKind
 
 MFA_REQUIRED_MESSAGE = "Cán bộ phải bật xác thực hai lớp (TOTP) trước khi sử dụng hệ thống."
@@ -76,8 +85,8 @@ class OfficialMFARequiredMiddleware:
             return False
         if getattr(user, "kind", None) != UserKind.OFFICIAL:
             return False
-        if request.headers.get("Authorization", "").lower().startswith("bearer "):
-            return False
         if request.path.startswith(self.exempt_prefixes):
+            return False
+        if session_passed_mfa(request):
             return False
         return not has_totp(user)
