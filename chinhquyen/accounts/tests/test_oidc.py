@@ -145,12 +145,30 @@ def test_new_citizen_is_created_from_the_claims() -> None:
 
 
 @pytest.mark.django_db
-def test_existing_citizen_is_linked_by_citizen_id(citizen: User) -> None:
+def test_citizen_with_a_verified_cccd_is_linked_by_citizen_id(citizen: User) -> None:
+    User.objects.filter(pk=citizen.pk).update(citizen_id_verified=True)
     request, adapter = _request(), SocialAccountAdapter()
     login = _sociallogin({**CLAIMS, "citizen_id": citizen.citizen_id})
     adapter.pre_social_login(request, login)
     assert login.is_existing and login.user == citizen
     assert SocialAccount.objects.get(uid="vneid-123").user == citizen
+
+
+@pytest.mark.django_db
+def test_an_unverified_cccd_never_receives_the_identity(citizen: User) -> None:
+    """Security finding #9, point 2: an attacker pre-registers the victim's CCCD locally; the
+    victim's VNeID sign-in gets its own account, and the attacker's account gets nothing."""
+    assert not citizen.citizen_id_verified
+    request, adapter = _request(), SocialAccountAdapter()
+    login = _sociallogin({**CLAIMS, "citizen_id": citizen.citizen_id})
+    adapter.pre_social_login(request, login)
+    assert not login.is_existing
+    adapter.populate_user(request, login, {})
+    user = adapter.save_user(request, login)
+    assert user.pk != citizen.pk
+    assert (user.citizen_id, user.citizen_id_verified) == (citizen.citizen_id, True)
+    assert SocialAccount.objects.get(uid="vneid-123").user == user
+    assert not SocialAccount.objects.filter(user=citizen).exists()
 
 
 @pytest.mark.django_db
@@ -298,6 +316,7 @@ def test_sandbox_provider_is_hidden_unless_enabled(client: Client, settings: Any
 def test_full_authorization_code_flow_links_the_citizen(
     client: Client, sandbox: None, citizen: User
 ) -> None:
+    User.objects.filter(pk=citizen.pk).update(citizen_id_verified=True)  # checked at the counter
     assert not client.session.get("_auth_user_id")
     authorize = _follow_to_provider(client)
 
