@@ -68,6 +68,12 @@ class AccountAdapter(DefaultAccountAdapter):
         "rate_limited": "Bạn thao tác quá nhanh, vui lòng thử lại sau.",
     }
 
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The address behind the trusted proxies (the same rule as axes and the throttles)."""
+        from chinhquyen.core.clientip import client_ip
+
+        return client_ip(request)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True))
 

@@ -151,6 +151,13 @@ else:
         }
     }
 
+# --- Client addresses behind proxies -----------------------------------------------------
+# How many proxies (TLS terminator, load balancer) stand in front of gunicorn, each appending
+# to X-Forwarded-For. 0: the client is REMOTE_ADDR. Used by django-axes, allauth's rate limits,
+# DRF throttles and the dossier lookup limits (chinhquyen/core/clientip.py).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "chinhquyen.core.clientip.client_ip"
+
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -311,11 +318,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "chinhquyen.core.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "chinhquyen.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"public_lookup": "20/min", "anon": "120/min"},
-    # Throttles count per REMOTE_ADDR, like the HTML pages, allauth and django-axes. DRF's
-    # default (None) would key on the whole X-Forwarded-For header, which any client can
-    # change on every request to escape the limits.
-    "NUM_PROXIES": 0,
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min"},
+    # Throttles count per client address found by the one rule of core/clientip.py (DRF's rule
+    # with NUM_PROXIES is the same). DRF's default (None) would key on the whole
+    # X-Forwarded-For header, which any client can change on every request.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chính Quyền API",
