@@ -36,6 +36,7 @@ from chinhquyen.catalog.forms_schema import SchemaForm, describe_data
 from chinhquyen.catalog.models import OnlineLevel
 from chinhquyen.core.api import DomainError
 from chinhquyen.core.clientip import client_ip
+from chinhquyen.core.exports import neutralise
 from chinhquyen.payments.services import payment_start
 
 from . import lookup as lookup_limits
@@ -868,27 +869,26 @@ def _register_workbook(rows: list[selectors.RegisterRow]) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
-        sheet.append(
-            [
-                row.line,
-                row.code,
-                row.procedure_name,
-                row.set_count,
-                row.applicant_name,
-                row.applicant_address,
-                row.applicant_phone,
-                row.competent_organisation,
-                stamp(row.received_at),
-                stamp(row.appointment_at),
-                stamp(row.new_appointment_at),
-                stamp(row.transferred_at),
-                stamp(row.result_at),
-                stamp(row.returned_at),
-                row.status_label,
-                row.classification_label,
-                row.note,
-            ]
-        )
+        values = [
+            row.line,
+            row.code,
+            row.procedure_name,
+            row.set_count,
+            row.applicant_name,
+            row.applicant_address,
+            row.applicant_phone,
+            row.competent_organisation,
+            stamp(row.received_at),
+            stamp(row.appointment_at),
+            stamp(row.new_appointment_at),
+            stamp(row.transferred_at),
+            stamp(row.result_at),
+            stamp(row.returned_at),
+            row.status_label,
+            row.classification_label,
+            row.note,
+        ]
+        sheet.append([neutralise(value) for value in values])  # typed text is never a formula
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -13,16 +13,16 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from chinhquyen.core.exports import XLSX_CONTENT_TYPE  # noqa: F401  (re-exported for the API)
+from chinhquyen.core.exports import (
+    XLSX_CONTENT_TYPE,  # noqa: F401  (re-exported for the API)
+    neutralise,
+)
 from chinhquyen.core.pdf import document_header, render_pdf
 
 from .models import Payment
 from .providers import provider_label
 from .selectors import Totals
 from .words import format_vnd, vnd_in_words
-
-# Characters that make a spreadsheet treat a typed value as a formula (formula injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 EXPORT_HEADERS = (
     "Mã giao dịch",
@@ -52,10 +52,7 @@ def iso_local(value: dt.datetime | None) -> str:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
 
 
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+_safe = neutralise
 
 
 def export_row(payment: Payment) -> tuple[Any, ...]:
