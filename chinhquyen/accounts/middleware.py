@@ -19,6 +19,7 @@ Officials who have TOTP must enter a code at sign-in: allauth.mfa's login stage 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import cached_property
 
@@ -32,6 +33,8 @@ from chinhquyen.core.api import error_body
 
 from .mfa import session_passed_mfa
 from .models import UserKind
+
+logger = logging.getLogger(__name__)
 
 MFA_REQUIRED_MESSAGE = "Cán bộ phải bật xác thực hai lớp (TOTP) trước khi sử dụng hệ thống."
 MFA_REQUIRED_CODE = "mfa_required"
@@ -90,3 +93,35 @@ class OfficialMFARequiredMiddleware:
         if session_passed_mfa(request):
             return False
         return not has_totp(user)
+
+
+IDP_UNREACHABLE = (
+    "Không kết nối được với nhà cung cấp định danh điện tử. Vui lòng thử lại sau ít phút hoặc "
+    "đăng nhập bằng tài khoản của cổng."
+)
+
+
+class IdentityProviderErrorMiddleware:
+    """An unreachable identity provider (discovery, token or userinfo call failing) gives the
+    Vietnamese refusal page with 502, not a server error (security finding #9, point 7). Only
+    ``process_exception`` does work, and only for the social sign-in URLs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        import requests
+        from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+        from django.shortcuts import render
+
+        if not isinstance(exception, requests.RequestException | OAuth2Error):
+            return None
+        if "/oidc/" not in request.path:
+            return None
+        logger.warning("accounts.idp_unreachable", exc_info=exception)
+        return render(
+            request, "accounts/oidc_refused.html", {"message": IDP_UNREACHABLE}, status=502
+        )

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "chinhquyen.accounts.middleware.OfficialMFARequiredMiddleware",
+    "chinhquyen.accounts.middleware.IdentityProviderErrorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # AxesMiddleware should be the last middleware.
     "axes.middleware.AxesMiddleware",

@@ -4,7 +4,7 @@ and the whole authorization-code flow against the local sandbox provider."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import requests
@@ -369,3 +369,33 @@ def test_full_flow_refuses_a_sandbox_identity_without_citizen_id(
     assert response.status_code == 403
     assert "không gửi số định danh cá nhân" in response.content.decode()
     assert not SocialAccount.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unreachable_identity_provider_gives_a_vietnamese_page(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Security finding #9, point 7: a 500 before."""
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise requests.ConnectionError("no route to vneid.invalid")
+
+    monkeypatch.setattr(requests.Session, "request", down)
+    response = client.post(reverse("openid_connect_login", kwargs={"provider_id": "vneid"}))
+    assert response.status_code == 502
+    assert "Không kết nối được với nhà cung cấp định danh điện tử" in response.content.decode()
+
+
+@pytest.mark.urls("chinhquyen.accounts.tests.sandbox_urls")
+def test_sandbox_provider_requires_the_exact_redirect_uri(client: Client, sandbox: None) -> None:
+    """Security finding #9, point 7: extra query parameters on the registered URI passed."""
+    authorize = _follow_to_provider(client)
+    query = parse_qs(urlsplit(authorize).query)
+    tampered = query["redirect_uri"][0] + "?next=https://evil.example/"
+    bad = authorize.replace(
+        "redirect_uri=" + quote(query["redirect_uri"][0], safe=""),
+        "redirect_uri=" + quote(tampered, safe=""),
+    )
+    assert bad != authorize
+    assert client.get(bad).status_code == 400
+    assert client.get(authorize).status_code == 302
