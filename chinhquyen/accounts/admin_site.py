@@ -34,6 +34,8 @@ class SecureAdminSite(admin.AdminSite):
             target = ""
         target = target or reverse("admin:index", current_app=self.name)
         user = request.user
+        if self.has_permission(request):
+            return HttpResponseRedirect(target)
         if user.is_authenticated:
             if official_needs_second_factor(request):
                 # Signed in with the password only (or before this rule): prove the TOTP code.

@@ -613,7 +613,9 @@ PAGES: dict[str, list[Case]] = {
     ],
     # the Django admin (its per-model URLs are generated from ADMIN_MODELS below)
     "admin:index": [P({ROOT_ADMIN})],
-    "admin:login": [P(EVERYONE)],
+    # no sign-in form of its own (accounts/admin_site.py): the admin's staff go on to the admin,
+    # everyone else to the site's sign-in (TOTP for officials), which counts as a refusal
+    "admin:login": [P({ROOT_ADMIN})],
     # signing out of the admin is harmless for anyone (non-staff are sent to the admin index)
     "admin:logout": [P(EVERYONE, method="POST", fmt="form")],
     "admin:password_change": [P({ROOT_ADMIN})],
@@ -696,7 +698,6 @@ ADMIN_MODELS: dict[str, str] = {
     "documents.issuerprofile": "vacd",
     "documents.unitabbreviation": "vacd",
     "documents.register": "vc",
-    "documents.exchangemessage": "vcd",
 }
 
 
