@@ -26,7 +26,13 @@ $(UV):
 system-deps:
 	@bash scripts/install-system-deps.sh
 
-install: system-deps .venv/.installed
+# The browser tests' JavaScript tools (axe-core), exactly as locked; again only when the lock
+# changed or node_modules is gone.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: system-deps .venv/.installed node_modules/.installed
 
 migrate: install
 	mkdir -p var
@@ -81,4 +87,4 @@ openapi: install
 	DJANGO_SETTINGS_MODULE=chinhquyen.settings.test $(MANAGE) spectacular --file openapi.yaml --validate --fail-on-warn --lang vi
 
 clean:
-	rm -rf .venv .uv var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .uv var node_modules .pytest_cache .mypy_cache .ruff_cache

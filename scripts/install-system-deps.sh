@@ -2,7 +2,8 @@
 # Installs the Debian packages the platform needs, only when one is missing.
 # Fonts (Vietnamese-complete serif/sans for PDFs), Pango (WeasyPrint), poppler-utils (pdfsig,
 # pdftotext in tests), softhsm2 + opensc (PKCS#11 token tests), postgresql-client (pg_dump,
-# pgbench), chromium (the Playwright browser tests drive Debian's build), gettext.
+# pgbench), chromium (the Playwright browser tests drive Debian's build), nodejs + npm (axe-core
+# for the browser tests' accessibility checks, installed by `npm ci`), gettext.
 set -euo pipefail
 PACKAGES=(
   fonts-liberation fonts-liberation2 fonts-noto-core fonts-dejavu-core
@@ -10,6 +11,9 @@ PACKAGES=(
   poppler-utils softhsm2 opensc gettext postgresql-client wrk
   chromium
 )
+# Node may come from elsewhere (NodeSource's nodejs bundles npm): only the commands matter.
+command -v node >/dev/null || PACKAGES+=(nodejs)
+command -v npm >/dev/null || PACKAGES+=(npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

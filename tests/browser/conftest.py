@@ -3,13 +3,20 @@
 - Chromium is ``/usr/bin/chromium`` (installed by ``make install`` through
   ``scripts/install-system-deps.sh``; never ``playwright install``). Without it the browser
   tests FAIL with a message saying so; ``CQ_SKIP_BROWSER=1`` skips them on purpose.
-- Playwright's sync API runs an asyncio event loop in the test's thread, so Django's
-  "async unsafe" guard must be lifted for the test's own database calls.
+- One chromium per test session (per xdist worker). Playwright's sync API keeps an asyncio
+  event loop in the worker's thread while it runs, so the browser tests are moved to the end
+  of the run (``pytest_collection_modifyitems``): no other test runs beside that loop, and
+  Django's "async unsafe" guard is lifted for the browser tests' own database calls.
+- Every wait is for a page state, a response or a download, with ``TIMEOUT_MS`` (generous: a
+  loaded 2-core machine may take seconds to render a page); never a fixed sleep.
 - The live server listens on 127.0.0.1; chromium sends every other request to a closed
   loopback port (a dead proxy), and the test records them (``Person.blocked``): the pages
   must work without any outside network (no CDN, no web font service).
 - Each person (citizen, desk officer, ...) has an own browser context (own cookies), like
-  people at their own computers; screenshots go to pytest's ``tmp_path``.
+  people at their own computers: ``people("citizen")`` at 1280 px, ``people("citizen",
+  width=375)`` on a phone. Screenshots (``Person.shot``) are taken only with
+  ``CQ_SCREENSHOTS=1`` (they cost seconds on a busy machine); a failing test always leaves
+  each person's last page (screenshot and HTML) in pytest's ``tmp_path``.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +44,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-extensions",
+    "--disable-dev-shm-usage",
     # Everything not addressed to the live server goes to a closed loopback port: no request
     # can leave the machine, and the test lists those the pages tried (``Person.blocked``).
     "--proxy-server=http://127.0.0.1:9",
@@ -44,7 +53,12 @@ CHROMIUM_ARGS = [
 ]
 #: Any URL with a scheme and a host other than the live server's loopback address.
 OUTSIDE = re.compile(r"^(?![a-z]+://127\.0\.0\.1[:/])[a-z][a-z0-9+.-]*://", re.IGNORECASE)
-TIMEOUT_MS = 15_000
+#: The limit of one step (a page load, a click's effect, a download) on a loaded machine.
+TIMEOUT_MS = 60_000
+#: Desktop and phone (an iPhone-sized portrait screen, touch, mobile viewport meta honoured).
+DESKTOP = {"width": 1280, "height": 900}
+PHONE_HEIGHT = 812
+SCREENSHOTS = os.environ.get("CQ_SCREENSHOTS") == "1"
 
 
 def _chromium_or_fail() -> None:
@@ -59,9 +73,16 @@ def _chromium_or_fail() -> None:
         )
 
 
-@pytest.fixture(scope="module")
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last (stable order otherwise): the session's chromium and Playwright's
+    event loop start with the first of them and stay until the session ends."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """One headless chromium for the module (the Playwright loop ends with the module)."""
+    """One headless chromium for the whole session (each test opens its own contexts)."""
     _chromium_or_fail()
     from playwright.sync_api import expect, sync_playwright
 
@@ -69,12 +90,19 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=TIMEOUT_MS
         )
         try:
             yield instance
         finally:
             instance.close()
+
+
+@pytest.fixture(autouse=True)
+def _totp_tolerance(settings: Any) -> None:
+    """A code typed at the end of its 30 s period may reach a loaded server in the next one:
+    accept the neighbouring periods' codes too (the live server reads the same settings)."""
+    settings.MFA_TOTP_TOLERANCE = 1
 
 
 @dataclass
@@ -90,11 +118,19 @@ class Person:
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     shot_seconds: float = 0.0
+    width: int = DESKTOP["width"]
+
+    @property
+    def phone(self) -> bool:
+        return self.width < 600
 
     def go(self, path: str) -> Any:
         return self.page.goto(self.base_url + path)
 
-    def shot(self, label: str) -> Path:
+    def shot(self, label: str, *, force: bool = False) -> Path | None:
+        """A full-page screenshot, only with ``CQ_SCREENSHOTS=1`` (or ``force``)."""
+        if not (SCREENSHOTS or force):
+            return None
         started = time.monotonic()
         self.counter[0] += 1
         target = self.shots / f"{self.counter[0]:02d}-{self.name}-{label}.png"
@@ -114,25 +150,30 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 @pytest.fixture
 def people(
     request: pytest.FixtureRequest, browser: Any, live_server: Any, tmp_path: Path
-) -> Iterator[Any]:
-    """``people("citizen")`` opens a new browser context for one person. When the test fails,
-    each person's last page is saved (screenshot and HTML) next to the other screenshots."""
+) -> Iterator[Callable[..., Person]]:
+    """``people("citizen")`` opens a new browser context for one person (1280 px wide);
+    ``people("citizen", width=375)`` opens a phone (375×812, mobile, touch). When the test
+    fails, each person's last page is saved (screenshot and HTML) under ``tmp_path``."""
     shots = tmp_path / "screenshots"
     shots.mkdir()
     opened: list[Person] = []
     counter = [0]
 
-    def open_person(name: str) -> Person:
+    def open_person(name: str, width: int = DESKTOP["width"]) -> Person:
+        phone = width < 600
         context = browser.new_context(
             base_url=live_server.url,
             locale="vi-VN",
             timezone_id="Asia/Ho_Chi_Minh",
-            viewport={"width": 1280, "height": 900},
+            viewport={"width": width, "height": PHONE_HEIGHT} if phone else DESKTOP,
+            is_mobile=phone,
+            has_touch=phone,
             accept_downloads=True,
         )
         context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
         page = context.new_page()
-        person = Person(name, context, page, live_server.url, shots, counter)
+        person = Person(name, context, page, live_server.url, shots, counter, width=width)
 
         # (no ``context.route`` here: routing would switch the browser's HTTP cache off)
         context.on(
@@ -163,17 +204,10 @@ def people(
     for person in opened:
         if report is not None and report.failed:
             try:
-                person.shot("that-bai")
+                person.shot("that-bai", force=True)
                 (shots / f"{person.name}-that-bai.html").write_text(person.page.content())
             except Exception as exc:  # the page may be gone; the test's own error matters more
                 print(f"no failure screenshot for {person.name}: {exc}")
         person.context.close()
-    print(f"\nscreenshots: {shots}")
-
-
-def wait_for_fresh_totp_window(period: int = 30, margin: float = 4.0) -> None:
-    """Sleep into the next TOTP period when the current one ends within ``margin`` seconds
-    (allauth accepts only the current code: a code computed at :29 would expire in transit)."""
-    left = period - (time.time() % period)
-    if left < margin:
-        time.sleep(left + 0.2)
+    if report is not None and (report.failed or SCREENSHOTS):
+        print(f"\nscreenshots: {shots}")

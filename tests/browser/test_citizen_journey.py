@@ -25,16 +25,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from chinhquyen.accounts.demo import stored_totp_secret
 from chinhquyen.accounts.models import User
-from chinhquyen.accounts.tests.factories import PASSWORD
 from chinhquyen.dossiers.integrations import PAYABLE_TYPE
 from chinhquyen.dossiers.models import (
     Channel,
@@ -52,7 +49,9 @@ from chinhquyen.signing import services as signing
 from chinhquyen.signing.keys import signer_cache
 from chinhquyen.signing.models import CredentialKind, SigningCredential
 
-from .conftest import Person, wait_for_fresh_totp_window
+from .a11y import check_a11y
+from .conftest import Person
+from .steps import from_main_menu, from_user_menu, sign_in, sign_out, tiny_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,33 +63,6 @@ COMMENT = "Thủ tục nhanh, cán bộ hướng dẫn tận tình."
 
 
 # --- data ------------------------------------------------------------------------------------
-
-
-def tiny_pdf(text: str) -> bytes:
-    """A real one-page PDF (catalog, page, Helvetica text, cross-reference table)."""
-    stream = f"BT /F1 14 Tf 72 770 Td ({text}) Tj ET".encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    )
-    return out.getvalue()
 
 
 def result_pdf() -> bytes:
@@ -133,42 +105,6 @@ def give_the_department_a_seal(world: World, pki_root: Path) -> pki.KeyPair:
 # --- what people do ---------------------------------------------------------------------------
 
 
-def sign_in(person: Person, user: User, *, totp: bool, start: str = "") -> None:
-    """The web sign-in form; officials then give the current code of their authenticator.
-    With ``start`` the person opens that page (a bookmark) and is sent to sign in first."""
-    page = person.page
-    person.go(start or reverse("account_login"))
-    expect(page).to_have_url(re.compile(re.escape(reverse("account_login"))))
-    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
-    page.get_by_label("Tên đăng nhập").fill(user.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    if totp:
-        expect(page).to_have_url(re.compile(re.escape(reverse("mfa_authenticate"))))
-        expect(page.get_by_role("heading", name="Xác thực hai lớp")).to_be_visible()
-        secret = stored_totp_secret(user)
-        assert secret, f"{user.username} has no TOTP authenticator"
-        wait_for_fresh_totp_window()
-        page.locator("input[name=code]").fill(pyotp.TOTP(secret).now())
-        page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    expect(page.locator("#user-menu-button")).to_contain_text(user.full_name)
-
-
-def from_user_menu(person: Person, item: str) -> None:
-    """Open the account menu at the top right and choose ``item``."""
-    page = person.page
-    page.locator("#user-menu-button").click()
-    menu = page.get_by_role("list", name=re.compile("^Tài khoản"))
-    menu.get_by_role("link", name=item).or_(menu.get_by_role("button", name=item)).click()
-
-
-def sign_out(person: Person) -> None:
-    from_user_menu(person, "Đăng xuất")
-    page = person.page
-    navigation = page.get_by_role("navigation", name="Điều hướng chính")
-    expect(navigation.get_by_role("link", name="Đăng nhập")).to_be_visible()
-
-
 def official_opens_dossier(
     person: Person, user: User, code: str, *, status: str, search: bool = False
 ) -> None:
@@ -177,6 +113,7 @@ def official_opens_dossier(
     page = person.page
     sign_in(person, user, totp=True, start=reverse("dossiers:inbox"))
     expect(page.get_by_role("heading", name="Hồ sơ một cửa")).to_be_visible()
+    seen(person, "hop-thu")
     if search:
         page.get_by_label("Tìm kiếm").fill(code)
         page.get_by_role("button", name="Lọc", exact=True).click()
@@ -186,6 +123,7 @@ def official_opens_dossier(
     row.get_by_role("link", name=code, exact=True).click()
     expect(page.get_by_role("heading", name=f"Hồ sơ {code}")).to_be_visible()
     expect(status_on_page(person)).to_have_text(status)
+    seen(person, "ho-so")
 
 
 def act(person: Person, action: str, label: str, fill: Any = None) -> None:
@@ -196,10 +134,12 @@ def act(person: Person, action: str, label: str, fill: Any = None) -> None:
     expect(panel).to_be_visible()
     if fill is not None:
         fill(panel)
+    seen(person, f"{action}-mo")
     panel.get_by_role("button", name=label, exact=True).click()
     expect(page.get_by_role("alert").or_(page.get_by_role("status")).first).to_contain_text(
         f"Đã thực hiện: {label}."
     )
+    seen(person, action)
 
 
 def status_on_page(person: Person) -> Any:
@@ -207,11 +147,19 @@ def status_on_page(person: Person) -> Any:
     return person.page.locator("dt:has-text('Trạng thái') + dd").first
 
 
+def seen(person: Person, label: str) -> None:
+    """The person looks at the page: axe-core finds no serious or critical accessibility
+    violation (at the person's width); a screenshot with ``CQ_SCREENSHOTS=1``."""
+    check_a11y(person.page, f"{person.name}: {label}")
+    person.shot(label)
+
+
 # --- the journey ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
 def test_citizen_journey_through_the_one_stop_shop(
-    people: Any, settings: Any, tmp_path: Path
+    people: Any, settings: Any, tmp_path: Path, width: int
 ) -> None:
     started = time.monotonic()
     laps: list[tuple[str, float]] = []
@@ -234,17 +182,18 @@ def test_citizen_journey_through_the_one_stop_shop(
     result_file = result_pdf()
 
     # 1. the citizen signs in, searches without diacritics, submits the dossier online ----------
-    citizen = people("congdan")
+    citizen = people("congdan", width=width)
     c = citizen.page
     sign_in(citizen, u["citizen"], totp=False)
-    c.get_by_role("link", name="Thủ tục hành chính").first.click()
+    from_main_menu(citizen, "Thủ tục hành chính")
     c.get_by_label("Tên hoặc mã thủ tục").fill(SEARCH_WITHOUT_DIACRITICS)
     c.get_by_role("button", name="Tìm kiếm").click()
     expect(c.get_by_role("status")).to_contain_text("Tìm thấy 1 thủ tục")
-    citizen.shot("tim-thu-tuc")
+    seen(citizen, "tim-thu-tuc")
     c.get_by_role("link", name=PROCEDURE).click()
     expect(c.get_by_role("heading", name=PROCEDURE, level=1)).to_be_visible()
     expect(c.get_by_text("200.000")).to_be_visible()
+    seen(citizen, "thu-tuc")
     c.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
 
     expect(c.get_by_role("heading", name="Nộp hồ sơ trực tuyến")).to_be_visible()
@@ -259,7 +208,7 @@ def test_citizen_journey_through_the_one_stop_shop(
             "buffer": tiny_pdf("To khai cap phieu ly lich tu phap - Nguyen Van An"),
         }
     )
-    citizen.shot("nop-ho-so")
+    seen(citizen, "nop-ho-so")
     c.get_by_role("button", name="Nộp hồ sơ").click()
 
     expect(c.get_by_role("status").first).to_contain_text("Đã nộp hồ sơ trực tuyến thành công.")
@@ -270,7 +219,7 @@ def test_citizen_journey_through_the_one_stop_shop(
     expect(status_on_page(citizen)).to_have_text("Đã tiếp nhận")
     expect(c.get_by_text("200.000 đồng (Chưa thanh toán)")).to_be_visible()
     expect(c.get_by_text("Tờ khai: to-khai-ly-lich-tu-phap.pdf")).to_be_visible()
-    citizen.shot("da-nop")
+    seen(citizen, "da-nop")
 
     lap("citizen submits")
 
@@ -282,31 +231,32 @@ def test_citizen_journey_through_the_one_stop_shop(
     expect(c.get_by_label(re.compile(card.number))).to_be_checked()
     expect(c.get_by_text(f"Mã OTP thử nghiệm: {card.otp}.")).to_be_visible()
     c.get_by_label("Mã OTP").fill(card.otp)
-    citizen.shot("cong-thanh-toan")
+    seen(citizen, "cong-thanh-toan")
     c.get_by_role("button", name="Thanh toán", exact=True).click()
 
     expect(c.get_by_role("heading", name="Kết quả thanh toán")).to_be_visible()
     expect(c.locator("[data-state=paid]")).to_contain_text("Thanh toán thành công")
     expect(c.locator("[data-state=paid]")).to_contain_text("biên lai số")
     expect(c.get_by_text("200.000 đồng")).to_be_visible()
-    citizen.shot("thanh-toan-thanh-cong")
+    seen(citizen, "thanh-toan-thanh-cong")
     from_user_menu(citizen, "Hồ sơ của tôi")
     c.get_by_role("link", name=code).click()
     expect(c.get_by_text("200.000 đồng (Đã thanh toán)")).to_be_visible()
     expect(c.get_by_role("button", name="Thanh toán phí, lệ phí trực tuyến")).to_have_count(0)
+    seen(citizen, "da-thanh-toan")
 
     lap("citizen pays")
 
     # 3. the officials, each at their own computer -------------------------------------------------
-    desk = people("motcua")
+    desk = people("motcua", width=width)
     official_opens_dossier(desk, u["desk_centre"], code, status="Đã tiếp nhận", search=True)
-    desk.shot("ho-so-moi")
+    seen(desk, "ho-so-moi")
     act(desk, "transfer", "Chuyển xử lý")
     expect(status_on_page(desk)).to_have_text("Đã chuyển xử lý")
 
     lap("desk transfers")
 
-    head = people("truongphong")
+    head = people("truongphong", width=width)
     official_opens_dossier(head, u["head"], code, status="Đã chuyển xử lý")
     act(
         head,
@@ -320,7 +270,7 @@ def test_citizen_journey_through_the_one_stop_shop(
 
     lap("head assigns")
 
-    spec = people("chuyenvien")
+    spec = people("chuyenvien", width=width)
     official_opens_dossier(spec, u["spec"], code, status="Đang xử lý")
     expect(spec.page.get_by_text("Chuyên viên thẩm định").first).to_be_visible()
     act(
@@ -338,7 +288,7 @@ def test_citizen_journey_through_the_one_stop_shop(
 
     lap("head submits")
 
-    leader = people("lanhdao")
+    leader = people("lanhdao", width=width)
     official_opens_dossier(leader, u["leader"], code, status="Chờ phê duyệt")
 
     def attach(panel: Any) -> None:
@@ -357,14 +307,14 @@ def test_citizen_journey_through_the_one_stop_shop(
     expect(result_row).to_contain_text("Đã ký số")
     act(leader, "approve", "Phê duyệt")
     expect(status_on_page(leader)).to_have_text("Có kết quả, chờ trả")
-    leader.shot("phe-duyet")
+    seen(leader, "phe-duyet")
 
     lap("leader attaches, approves")
 
     desk.page.reload()
     act(desk, "return_result", "Trả kết quả")
     expect(status_on_page(desk)).to_have_text("Đã trả kết quả")
-    desk.shot("tra-ket-qua")
+    seen(desk, "tra-ket-qua")
 
     lap("desk returns")
 
@@ -374,12 +324,13 @@ def test_citizen_journey_through_the_one_stop_shop(
     from_user_menu(citizen, "Hồ sơ của tôi")
     row = c.locator("li", has_text=code)
     expect(row).to_contain_text("Đã trả kết quả")
-    citizen.shot("ho-so-cua-toi")
+    seen(citizen, "ho-so-cua-toi")
     row.get_by_role("link", name=code).click()
     expect(status_on_page(citizen)).to_have_text("Đã trả kết quả")
     results = c.locator("section", has=c.get_by_role("heading", name="Kết quả giải quyết"))
     expect(results).to_contain_text(f"{code}-KQ1 — {RESULT_NAME}")
     expect(results).to_contain_text("Đã ký số")
+    seen(citizen, "ket-qua")
 
     download_link = results.get_by_role("link", name="Tải về")
     with c.expect_download() as info:
@@ -407,16 +358,17 @@ def test_citizen_journey_through_the_one_stop_shop(
     c.get_by_role("button", name="Gửi đánh giá").click()
     expect(c.get_by_role("status").first).to_contain_text("Cảm ơn bạn đã đánh giá mức độ hài lòng.")
     expect(c.get_by_text("Bạn đã đánh giá: Rất hài lòng.")).to_be_visible()
-    citizen.shot("danh-gia")
+    seen(citizen, "danh-gia")
 
     lap("citizen downloads, rates")
 
     # the same file, checked on the public signature verification page
     citizen.go(reverse("signing:verify"))
+    seen(citizen, "trang-kiem-tra")
     c.get_by_label("Tệp PDF cần kiểm tra").set_input_files(download.path())
     c.get_by_role("button", name="Kiểm tra", exact=True).click()
     expect(c.get_by_role("status").first).to_contain_text("Hợp lệ.")
-    citizen.shot("kiem-tra-chu-ky")
+    seen(citizen, "kiem-tra-chu-ky")
     lap("citizen verifies")
 
     # --- the database at the end ----------------------------------------------------------------

@@ -53,12 +53,12 @@ class Gunicorn:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 30) -> None:
+    def start(self, timeout: float = 180) -> None:
         env = dict(
             self.env,
             GUNICORN_BIND=f"127.0.0.1:{self.port}",
             GUNICORN_WORKERS=str(self.workers),
-            GUNICORN_TIMEOUT="20",
+            GUNICORN_TIMEOUT="90",  # a loaded 2-core machine can stall a worker for long
             GUNICORN_GRACEFUL_TIMEOUT="3",
             GUNICORN_KEEPALIVE="0",
         )
@@ -82,12 +82,19 @@ class Gunicorn:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+                raise RuntimeError(
+                    f"gunicorn exited with {self.process.returncode}: {self._log_tail()}"
+                )
             if self.ready():
                 return
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError("gunicorn did not answer in time")
+        raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s: {self._log_tail()}")
+
+    def _log_tail(self, lines: int = 20) -> str:
+        if not self.log or not self.log.exists():
+            return "(no log)"
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
     def ready(self) -> bool:
         try:

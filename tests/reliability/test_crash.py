@@ -1,14 +1,18 @@
 """Crash test: the application under gunicorn (production settings, 3 sync workers) receives
 500 online submissions, each with its own Idempotency-Key, from clients that retry on
-connection errors and 5xx answers — while a killer sends ``kill -9`` to a random worker every
-0.3-0.5 s. At the end every acknowledged submission (201/200 with a dossier code) exists exactly
-once, with the acknowledged code, and no Idempotency-Key has two dossiers.
+connection errors and 5xx answers — while a killer sends ``kill -9`` to a random worker
+(0.3-0.5 s apart). At the end every acknowledged submission (201/200 with a dossier code)
+exists exactly once, with the acknowledged code, and no Idempotency-Key has two dossiers.
 
 SQLite runs: the test database (in memory) is copied into a database file that the server
-opens. PostgreSQL runs: the server works in the suite's own test database. The storm stops
-after ``STORM_SECONDS`` so that the test stays under 60 s: on a saturated machine fewer than
-the 500 submissions may be acknowledged by then (the checks hold for every one that was). The
-figures (acknowledged, kills, retries, replays, rate) are printed, never asserted."""
+opens. PostgreSQL runs: the server works in the suite's own test database.
+
+The storm is paced by progress, not by the clock, so that a loaded machine makes it slower but
+not weaker: the killer strikes only after the server acknowledged something since its last kill
+(a server kept dead proves nothing), and the storm ends once ``TARGET_ACKNOWLEDGED`` submissions
+were acknowledged with at least ``MIN_KILLS`` kills among them. ``STORM_LIMIT_SECONDS`` only
+stops a server that makes no progress at all (then the test fails). The figures (acknowledged,
+kills, retries, replays, rate) are printed, never asserted."""
 
 from __future__ import annotations
 
@@ -37,8 +41,10 @@ CACHE_TABLE = "chinhquyen_cache"  # as in settings/base.py
 SUBMISSIONS = 500
 CLIENTS = 8
 CITIZENS = 4
-STORM_SECONDS = 25  # deadline of the storm itself (start-up and checks come on top)
-MIN_ACKNOWLEDGED = 10  # a storm that acknowledged fewer proved nothing
+TARGET_ACKNOWLEDGED = 40  # the storm ends once this many submissions were acknowledged...
+MIN_KILLS = 5  # ...with at least this many workers killed meanwhile
+STORM_LIMIT_SECONDS = 300  # a server that makes no progress at all fails the test by then
+REQUEST_TIMEOUT = 60  # seconds a client waits for one answer (a loaded machine is slow)
 
 
 @dataclass
@@ -80,7 +86,7 @@ def _database_for_server(tmp_path: Path) -> tuple[str, Any]:
 
 
 def _submit(port: int, token: str, body: bytes, key: str) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
     try:
         conn.request(
             "POST",
@@ -139,8 +145,17 @@ def test_submissions_survive_workers_killed_at_random(tmp_path: Path) -> None:
     for outcome in outcomes:
         todo.put(outcome)
     stop = threading.Event()
-    deadline = time.monotonic() + STORM_SECONDS
+    deadline = time.monotonic() + STORM_LIMIT_SECONDS
     kills = 0
+    progress = threading.Condition()
+    acked = [0]  # acknowledged so far (under ``progress``)
+
+    def acknowledge() -> None:
+        with progress:
+            acked[0] += 1
+            if acked[0] >= TARGET_ACKNOWLEDGED and kills >= MIN_KILLS:
+                stop.set()
+            progress.notify_all()
 
     def client() -> None:
         while not stop.is_set():
@@ -154,7 +169,7 @@ def test_submissions_survive_workers_killed_at_random(tmp_path: Path) -> None:
                     "form_data": {"ho_ten": f"Người nộp {outcome.key}", "so_luong": 1},
                 }
             ).encode()
-            while time.monotonic() < deadline:
+            while time.monotonic() < deadline and not stop.is_set():
                 outcome.attempts += 1
                 try:
                     status, content = _submit(
@@ -172,6 +187,7 @@ def test_submissions_survive_workers_killed_at_random(tmp_path: Path) -> None:
                 if status in (200, 201):
                     dossier = json.loads(content)["dossier"]
                     outcome.code, outcome.dossier_id = dossier["code"], dossier["id"]
+                    acknowledge()
                 else:
                     outcome.errors.append(f"{status}: {content[:200]!r}")
                 break
@@ -179,10 +195,20 @@ def test_submissions_survive_workers_killed_at_random(tmp_path: Path) -> None:
     def killer() -> None:
         nonlocal kills
         rng = random.Random()
+        seen = 0  # acknowledgements at the last kill
         while not stop.wait(rng.uniform(0.3, 0.5)):
+            with progress:  # strike only once the server made progress since the last kill
+                while acked[0] <= seen and not stop.is_set() and time.monotonic() < deadline:
+                    progress.wait(timeout=1)
+                seen = acked[0]
+            if stop.is_set() or time.monotonic() >= deadline:
+                return
             pids = server.worker_pids()
             if pids and server.kill_worker(rng.choice(pids)):
-                kills += 1
+                with progress:
+                    kills += 1
+                    if acked[0] >= TARGET_ACKNOWLEDGED and kills >= MIN_KILLS:
+                        stop.set()
 
     started = time.monotonic()
     threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
@@ -192,7 +218,7 @@ def test_submissions_survive_workers_killed_at_random(tmp_path: Path) -> None:
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(timeout=STORM_SECONDS + 10)
+            thread.join(timeout=STORM_LIMIT_SECONDS + REQUEST_TIMEOUT)
     finally:
         stop.set()
         murderer.join(timeout=5)
@@ -225,6 +251,7 @@ def test_submissions_survive_workers_killed_at_random(tmp_path: Path) -> None:
     refused = [o for o in outcomes if o.status and o.status not in (200, 201)]
     assert not refused, [(o.key, o.errors[-1]) for o in refused[:5]]
     assert kills > 0, "the killer never killed a worker"
-    assert len(acknowledged) >= MIN_ACKNOWLEDGED, "the server made no progress under the kills"
+    assert kills >= MIN_KILLS, f"only {kills} workers were killed"
+    assert len(acknowledged) >= TARGET_ACKNOWLEDGED, "the server made no progress under the kills"
     # nothing was stored for a submission that was never sent
     assert set(by_key) <= {o.key for o in outcomes if o.attempts}

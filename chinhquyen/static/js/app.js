@@ -63,4 +63,43 @@
       window.print();
     }
   });
+
+  // A table wider than the screen scrolls inside its .table-responsive box: keyboard users
+  // must be able to focus that box to scroll it (WCAG 2.1.1), and a screen reader names it
+  // after the table's caption. Boxes that do not scroll stay out of the tab order.
+  function markScrollableTables(root) {
+    var boxes = (root || document).querySelectorAll(".table-responsive");
+    for (var i = 0; i < boxes.length; i += 1) {
+      var box = boxes[i];
+      if (box.dataset.scrollFocus === "template") {
+        continue; // the template decided (it set tabindex itself)
+      }
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.scrollFocus = "auto";
+        if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+          var caption = box.querySelector("caption");
+          box.setAttribute("role", "region");
+          box.setAttribute(
+            "aria-label",
+            (caption && caption.textContent.trim()) || "Bảng, cuộn ngang để xem thêm"
+          );
+        }
+      } else if (box.dataset.scrollFocus === "auto") {
+        box.removeAttribute("tabindex");
+        delete box.dataset.scrollFocus;
+      }
+    }
+  }
+
+  document.querySelectorAll(".table-responsive[tabindex]").forEach(function (box) {
+    box.dataset.scrollFocus = "template";
+  });
+  markScrollableTables(document);
+  window.addEventListener("resize", function () {
+    markScrollableTables(document);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    markScrollableTables(event.detail.target instanceof Element ? event.detail.target : document);
+  });
 })();
