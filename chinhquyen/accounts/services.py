@@ -34,6 +34,7 @@ from .models import ApiToken, Position, Role, User, UserKind
 from .validators import validate_citizen_id, validate_tax_code
 
 NO_PERMISSION = "Bạn không có quyền thực hiện thao tác này."
+MERGE_MISMATCH = "Tên đăng nhập hoặc mật khẩu của tài khoản cần hợp nhất không đúng."
 CCCD_VERIFIED_ELSEWHERE = "Số CCCD này đã được xác minh cho một tài khoản khác."
 
 
@@ -473,7 +474,7 @@ def citizen_accounts_merge(
 
     if actor.pk == target.pk:
         if password is None or not source.check_password(password):
-            raise DomainError("Tên đăng nhập hoặc mật khẩu của tài khoản cần hợp nhất không đúng.")
+            raise DomainError(MERGE_MISMATCH)
     else:
         _require(
             permissions.is_official(actor)

@@ -240,6 +240,16 @@ PAGES: dict[str, list[Case]] = {
     ],
     "accounts:official_deactivate": [P(X_ADMINS, method="POST", kwargs=kw(pk="official_x"))],
     "accounts:official_mfa_reset": [P(X_ADMINS, method="POST", kwargs=kw(pk="official_x"))],
+    # the counter check of a citizen's CCCD: desk officers and IT administrators (finding #9)
+    "accounts:citizen_id_verify": [
+        P(
+            both("desk_officer", "it_admin") | {ROOT_ADMIN},
+            method="POST",
+            kwargs=lambda w: {"pk": w.user(CITIZEN).pk},
+        )
+    ],
+    # a citizen takes over their older local account by its password (finding #9)
+    "accounts:citizen_merge": [P({CITIZEN, CITIZEN_OTHER})],
     "accounts:position_assign": [
         P(X_ADMINS, kwargs=kw(pk="official_x")),
         P(

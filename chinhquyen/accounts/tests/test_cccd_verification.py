@@ -49,3 +49,33 @@ def test_citizen_merges_a_local_account_by_its_password() -> None:
     assert entry.changes_dict["merged_into"][1] == str(idp.pk)
     with pytest.raises(DomainError):  # an unverified target cannot receive a merge
         services.citizen_accounts_merge(actor=local, target=local, source=idp, password=PASSWORD)
+
+
+def test_the_counter_action_and_the_merge_page(tree: Tree) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from chinhquyen.accounts.testing import force_login_with_mfa
+
+    local = _local("cu")
+    desk = make_official(tree.unit, Role.DESK_OFFICER, totp=True)
+    officer = Client()
+    force_login_with_mfa(officer, desk)
+    url = reverse("accounts:citizen_id_verify", kwargs={"pk": local.pk})
+    assert officer.post(url).status_code == 302
+    local.refresh_from_db()
+    assert local.citizen_id_verified and local.citizen_id_verified_by.endswith(desk.username)
+
+    other = services.citizen_register(
+        username="cu2", full_name="Nguyễn Văn A", citizen_id="037190004568", password=PASSWORD
+    )
+    citizen = Client()
+    citizen.force_login(local)
+    assert citizen.get(reverse("accounts:citizen_merge")).status_code == 200
+    response = citizen.post(
+        reverse("accounts:citizen_merge"), {"username": "cu2", "password": PASSWORD}
+    )
+    assert response.status_code == 200  # another CCCD: refused on the form
+    assert "hai số CCCD khác nhau" in response.content.decode()
+    other.refresh_from_db()
+    assert other.is_active
