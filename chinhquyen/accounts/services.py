@@ -491,8 +491,9 @@ def citizen_accounts_merge(
     if source.citizen_id and source.citizen_id != target.citizen_id:
         raise DomainError("Hai tài khoản mang hai số CCCD khác nhau, không thể hợp nhất.")
     for rel in User._meta.related_objects:
-        model = rel.related_model
-        if not rel.one_to_many or (model._meta.app_label, model._meta.model_name) in _MERGE_KEEPS:
+        model: Any = rel.related_model
+        label = (str(model._meta.app_label), str(model._meta.model_name))
+        if not rel.one_to_many or label in _MERGE_KEEPS:
             continue
         model._default_manager.filter(**{rel.field.name: source}).update(**{rel.field.name: target})
     with audit_actor(actor):

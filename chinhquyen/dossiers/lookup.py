@@ -176,7 +176,9 @@ def _sql() -> str:
     global _SQL
     if _SQL is None:
         d = Dossier._meta.db_table
-        o = Dossier._meta.get_field("receiving_organisation").related_model._meta.db_table
+        from chinhquyen.orgs.models import Organisation
+
+        o = Organisation._meta.db_table
         # table names come from the models; the code is a parameter
         cols = (
             "d.id, d.code, d.lookup_pin_hash, d.procedure_name, d.status, d.received_at,"
