@@ -76,3 +76,25 @@ def test_production_refuses_sandboxes():
     )
     assert result.returncode != 0
     assert "OIDC_SANDBOX must not be enabled in production" in result.stderr
+
+
+def test_load_demo_refuses_under_production_settings(tmp_path: Path) -> None:
+    """Security finding #9, point 7: demo accounts have a published password and TOTP secrets."""
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "chinhquyen.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CHINHQUYEN_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "load_demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "production" in result.stderr and "Đã nạp" not in result.stdout

@@ -68,6 +68,12 @@ class AccountAdapter(DefaultAccountAdapter):
         "rate_limited": "Bạn thao tác quá nhanh, vui lòng thử lại sau.",
     }
 
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The address behind the trusted proxies (the same rule as axes and the throttles)."""
+        from chinhquyen.core.clientip import client_ip
+
+        return client_ip(request)
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         """Officials land on their work (the officer home with its counters), applicants on the
         public home; an explicit ``next`` still wins (allauth checks it first)."""
@@ -159,12 +165,20 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             claims = map_claims(merged_claims(sociallogin.account.extra_data))
         except ClaimsError as err:
             raise _refuse(request, err.message) from err
-        existing = User.objects.filter(citizen_id=claims.citizen_id).first()
+        # Only an account whose CCCD was proven (at the counter) may receive the identity. A
+        # CCCD typed at a local sign-up proves nothing: whoever typed it must not receive the
+        # citizen's identity (security finding #9). Such an identity gets its own account; the
+        # citizen merges the local one explicitly (services.citizen_accounts_merge).
+        # (Officials' CCCDs are typed by IT administrators: such a match is refused below.)
+        existing = (
+            User.objects.filter(citizen_id=claims.citizen_id)
+            .filter(Q(citizen_id_verified=True) | ~Q(kind__in=APPLICANT_KINDS))
+            .first()
+        )
         if existing is not None:
             if existing.kind not in APPLICANT_KINDS:
                 logger.warning("OIDC sign-in refused for non-applicant account %s", existing.pk)
                 raise _refuse(request, REFUSED_NON_APPLICANT)
-            # The citizen registered locally before: link the identity to that account.
             sociallogin.connect(request, existing)
             return
         if claims.email and _email_taken(claims.email):
@@ -205,6 +219,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             email=email,
             phone=claims.phone,
             password=None,
+            verified_by="định danh điện tử",
         )
         sociallogin.user = user
         sociallogin.save(request)

@@ -227,7 +227,12 @@ def load_demo_accounts(context: dict[str, Any]) -> dict[str, Any]:
 
     citizen = User.objects.filter(username=DEMO_CITIZEN["username"]).first()
     if citizen is None:
-        citizen = services.citizen_register(actor=None, password=DEMO_PASSWORD, **DEMO_CITIZEN)
+        citizen = services.citizen_register(
+            actor=None,
+            password=DEMO_PASSWORD,
+            verified_by="dữ liệu mẫu (đã đối chiếu CCCD)",
+            **DEMO_CITIZEN,
+        )
     accounts[citizen.username] = citizen
     business = User.objects.filter(username=DEMO_BUSINESS["username"]).first()
     if business is None:

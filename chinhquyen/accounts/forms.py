@@ -99,11 +99,8 @@ class SignupExtraForm(BootstrapMixin, forms.Form):
                     validate_citizen_id(citizen_id)
                 except ValidationError as err:
                     self.add_error("citizen_id", err)
-                else:
-                    if User.objects.filter(citizen_id=citizen_id).exists():
-                        self.add_error(
-                            "citizen_id", "Số CCCD này đã được đăng ký cho một tài khoản khác."
-                        )
+                # A CCCD already registered is not refused: the answer would tell that it is
+                # registered. The account is created unverified and the holders are told.
         elif kind == UserKind.BUSINESS:
             tax_code = (data.get("tax_code") or "").strip()
             data["tax_code"] = tax_code

@@ -35,6 +35,13 @@ class User(AbstractUser):
         blank=True,
         validators=[validate_citizen_id],
     )
+    # A CCCD typed at a local sign-up proves nothing: it is verified by an identity-provider
+    # sign-in (VNeID) or by an officer who saw the card at the counter (security finding #9).
+    # Only a verified CCCD identifies the citizen; an identity never attaches to an unverified one.
+    citizen_id_verified = models.BooleanField("CCCD đã xác minh", default=False)
+    citizen_id_verified_by = models.CharField(
+        "xác minh CCCD bởi", max_length=150, blank=True, editable=False
+    )
     tax_code = models.CharField(
         "mã số thuế/mã số doanh nghiệp", max_length=14, blank=True, validators=[validate_tax_code]
     )
@@ -46,8 +53,11 @@ class User(AbstractUser):
         verbose_name = "tài khoản"
         verbose_name_plural = "tài khoản"
         constraints = [
+            # Several local accounts may claim a CCCD; one account at most holds it verified.
             models.UniqueConstraint(
-                fields=["citizen_id"], condition=~Q(citizen_id=""), name="accounts_unique_cccd"
+                fields=["citizen_id"],
+                condition=~Q(citizen_id="") & Q(citizen_id_verified=True),
+                name="accounts_unique_verified_cccd",
             ),
         ]
 

@@ -34,6 +34,8 @@ from .models import ApiToken, Position, Role, User, UserKind
 from .validators import validate_citizen_id, validate_tax_code
 
 NO_PERMISSION = "Bạn không có quyền thực hiện thao tác này."
+MERGE_MISMATCH = "Tên đăng nhập hoặc mật khẩu của tài khoản cần hợp nhất không đúng."
+CCCD_VERIFIED_ELSEWHERE = "Số CCCD này đã được xác minh cho một tài khoản khác."
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,12 @@ def _clean_email(email: str, *, required: bool, exclude_pk: int | None = None) -
     return email
 
 
-def _clean_citizen_id(citizen_id: str, *, exclude_pk: int | None = None) -> str:
+def _clean_citizen_id(
+    citizen_id: str, *, exclude_pk: int | None = None, verified: bool = True
+) -> str:
+    """A well-formed CCCD; when ``verified``, no other account may hold it verified. An
+    unverified CCCD (typed at a local sign-up) is never refused for being taken: the answer
+    must not tell whether a CCCD is registered (security finding #9)."""
     citizen_id = (citizen_id or "").strip()
     if not citizen_id:
         raise ValidationError({"citizen_id": "Vui lòng nhập số CCCD (12 chữ số)."})
@@ -99,11 +106,13 @@ def _clean_citizen_id(citizen_id: str, *, exclude_pk: int | None = None) -> str:
         validate_citizen_id(citizen_id)
     except ValidationError as err:
         raise ValidationError({"citizen_id": err.messages}) from err
-    qs = User.objects.filter(citizen_id=citizen_id)
+    if not verified:
+        return citizen_id
+    qs = User.objects.filter(citizen_id=citizen_id, citizen_id_verified=True)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
-        raise ValidationError({"citizen_id": "Số CCCD này đã được đăng ký cho một tài khoản khác."})
+        raise ValidationError({"citizen_id": CCCD_VERIFIED_ELSEWHERE})
     return citizen_id
 
 
@@ -361,21 +370,145 @@ def citizen_register(
     phone: str = "",
     password: str | None = None,
     address: str = "",
+    verified_by: str = "",
 ) -> User:
-    """Register a citizen (công dân). The CCCD is validated structurally and must be unique."""
+    """Register a citizen (công dân). The CCCD is validated structurally; it is verified only
+    when ``verified_by`` names the proof (the identity provider), and then must be unique among
+    verified accounts. A local sign-up's CCCD stays unverified; the holders of the same CCCD
+    are told by e-mail that someone registered with it."""
     if not (full_name or "").strip():
         raise ValidationError({"full_name": "Vui lòng nhập họ và tên."})
+    verified = bool(verified_by)
     with audit_actor(actor):
         user = User(
             kind=UserKind.CITIZEN,
             username=_clean_username(username),
             full_name=full_name.strip(),
-            citizen_id=_clean_citizen_id(citizen_id),
+            citizen_id=_clean_citizen_id(citizen_id, verified=verified),
+            citizen_id_verified=verified,
+            citizen_id_verified_by=verified_by,
             email=_clean_email(email, required=False),
             phone=(phone or "").strip(),
             address=(address or "").strip(),
         )
-        return _save_new_user(user, password)
+        _save_new_user(user, password)
+    if not verified:
+        holders = list(
+            User.objects.filter(citizen_id=user.citizen_id)
+            .exclude(pk=user.pk)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if holders:
+            transaction.on_commit(lambda: _tell_cccd_holders(holders))
+    return user
+
+
+CCCD_NOTICE_SUBJECT = "Có tài khoản mới đăng ký với số CCCD của bạn"
+CCCD_NOTICE_BODY = (
+    "Một tài khoản mới vừa được đăng ký trên {site} với số định danh cá nhân (CCCD) của bạn. "
+    "Nếu không phải bạn, hãy đăng nhập bằng định danh điện tử (VNeID) hoặc mang CCCD đến bộ "
+    "phận một cửa để xác minh: tài khoản chưa xác minh không được gắn với danh tính của bạn."
+)
+
+
+def _tell_cccd_holders(emails: list[str]) -> None:
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    body = CCCD_NOTICE_BODY.format(site=settings.SITE_NAME)
+    for email in emails:
+        send_mail(CCCD_NOTICE_SUBJECT, body, None, [email], fail_silently=True)
+
+
+@transaction.atomic
+def citizen_id_verify(*, actor: User, user: User) -> User:
+    """An officer saw the citizen's card at the counter: the account's CCCD becomes verified.
+
+    Only one-stop desk officers (and IT administrators) may; no other account may already hold
+    the same CCCD verified (the citizen then merges, see ``citizen_accounts_merge``)."""
+    _require(
+        permissions.is_official(actor)
+        and bool(permissions.roles_of(actor) & {Role.DESK_OFFICER, Role.IT_ADMIN})
+    )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.kind != UserKind.CITIZEN or not user.citizen_id:
+        raise DomainError("Tài khoản này không phải tài khoản công dân có số CCCD.")
+    if user.citizen_id_verified:
+        return user
+    _clean_citizen_id(user.citizen_id, exclude_pk=user.pk, verified=True)
+    with audit_actor(actor):
+        user.citizen_id_verified = True
+        user.citizen_id_verified_by = f"cán bộ {actor.username}"
+        user.save(update_fields=["citizen_id_verified", "citizen_id_verified_by"])
+    return user
+
+
+# Links to a user that move with a merge are every foreign key to the account, except the
+# sign-in machinery that stays with the account it was made for.
+_MERGE_KEEPS = {
+    ("account", "emailaddress"),
+    ("socialaccount", "socialaccount"),
+    ("mfa", "authenticator"),
+    ("accounts", "apitoken"),
+    ("accounts", "position"),
+    ("auditlog", "logentry"),
+    ("axes", "accessattempt"),
+    ("axes", "accesslog"),
+    ("axes", "accessfailurelog"),
+}
+
+
+@transaction.atomic
+def citizen_accounts_merge(
+    *, actor: User, target: User, source: User, password: str | None = None
+) -> User:
+    """Merge the local account ``source`` into ``target``, whose CCCD is verified.
+
+    Either the citizen, signed in as ``target`` (through the identity provider), proves that
+    ``source`` is theirs with its password, or a one-stop desk officer merges after checking
+    the card. Dossiers and every other link move to ``target``; ``source`` is deactivated.
+    Audited (auditlog entry on ``source`` naming ``target`` and the actor)."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    if actor.pk == target.pk:
+        if password is None or not source.check_password(password):
+            raise DomainError(MERGE_MISMATCH)
+    else:
+        _require(
+            permissions.is_official(actor)
+            and bool(permissions.roles_of(actor) & {Role.DESK_OFFICER, Role.IT_ADMIN})
+        )
+    target, source = (
+        User.objects.select_for_update().get(pk=target.pk),
+        User.objects.select_for_update().get(pk=source.pk),
+    )
+    if not (target.kind == source.kind == UserKind.CITIZEN) or target.pk == source.pk:
+        raise DomainError("Chỉ hợp nhất hai tài khoản công dân khác nhau.")
+    if not target.citizen_id_verified or not source.is_active:
+        raise DomainError("Tài khoản nhận phải có CCCD đã xác minh; tài khoản nguồn phải đang mở.")
+    if source.citizen_id and source.citizen_id != target.citizen_id:
+        raise DomainError("Hai tài khoản mang hai số CCCD khác nhau, không thể hợp nhất.")
+    for rel in User._meta.related_objects:
+        model: Any = rel.related_model
+        label = (str(model._meta.app_label), str(model._meta.model_name))
+        if not rel.one_to_many or label in _MERGE_KEEPS:
+            continue
+        model._default_manager.filter(**{rel.field.name: source}).update(**{rel.field.name: target})
+    with audit_actor(actor):
+        source.is_active = False
+        source.save(update_fields=["is_active"])
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(User),
+        object_pk=str(source.pk),
+        object_id=source.pk,
+        object_repr=str(source)[:200],
+        action=LogEntry.Action.UPDATE,
+        changes={"merged_into": [None, str(target.pk)]},
+        actor=actor,
+    )
+    return target
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
+from django.forms import CharField, Form, PasswordInput
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -334,3 +334,64 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.api_token_revoke(actor=_user(request), token=token)
     messages.success(request, f"Đã thu hồi khóa {token.name}.")
     return redirect("accounts:api_clients")
+
+
+# --- CCCD verification and account merging (security finding #9, point 2) --------------------
+
+
+@login_required
+@require_POST
+def citizen_id_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """A desk officer saw the citizen's card at the counter: the account's CCCD is verified."""
+    actor = _user(request)
+    if not (permissions.is_official(actor) and permissions.roles_of(actor) & VERIFIERS):
+        raise PermissionDenied(services.NO_PERMISSION)
+    citizen = User.objects.filter(pk=pk, kind=UserKind.CITIZEN).first()
+    if citizen is None:
+        raise Http404
+    try:
+        services.citizen_id_verify(actor=actor, user=citizen)
+    except (DomainError, PermissionDenied, ValidationError) as err:
+        detail = getattr(err, "detail", None) or " ".join(getattr(err, "messages", [str(err)]))
+        messages.error(request, str(detail) or services.NO_PERMISSION)
+    else:
+        messages.success(request, f"Đã xác minh số CCCD của tài khoản {citizen.username}.")
+    return redirect("accounts:profile")
+
+
+class MergeForm(Form):
+    username = CharField(label="Tên đăng nhập của tài khoản cũ", max_length=150)
+    password = CharField(label="Mật khẩu của tài khoản cũ", widget=PasswordInput)
+
+
+@login_required
+def citizen_merge(request: HttpRequest) -> HttpResponse:
+    """A citizen signed in through the identity provider (CCCD verified) takes over the local
+    account they made before, by proving its password; audited (services)."""
+    user = _user(request)
+    if user.kind != UserKind.CITIZEN:
+        raise PermissionDenied("Chỉ tài khoản công dân được hợp nhất tài khoản.")
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        source = User.objects.filter(
+            username__iexact=form.cleaned_data["username"], kind=UserKind.CITIZEN
+        ).first()
+        try:
+            if source is None:
+                raise DomainError(services.MERGE_MISMATCH)
+            services.citizen_accounts_merge(
+                actor=user, target=user, source=source, password=form.cleaned_data["password"]
+            )
+        except (DomainError, PermissionDenied) as err:
+            _apply_errors(form, err)
+        else:
+            messages.success(request, "Đã hợp nhất tài khoản cũ vào tài khoản này.")
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/citizen_merge.html",
+        {"form": form, "verified": user.citizen_id_verified},
+    )
+
+
+VERIFIERS = {Role.DESK_OFFICER, Role.IT_ADMIN}

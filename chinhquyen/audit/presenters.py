@@ -13,11 +13,10 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.utils import timezone
 
+from chinhquyen.core.exports import neutralise
+
 from .filters import ACTION_LABELS
 from .models import SecurityEvent
-
-# Characters that make a spreadsheet treat a typed value as a formula (CSV/formula injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -180,9 +179,7 @@ def safe_cell(value: Any) -> Any:
     aware datetimes become local naive ones (Excel has no time zones)."""
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return neutralise(value)
 
 
 def workbook_bytes(

@@ -8,8 +8,6 @@ from django.http import HttpRequest
 
 from .models import (
     DocumentType,
-    ExchangeMessage,
-    ExchangeStatus,
     IssuerProfile,
     Register,
     RegisterCounter,
@@ -62,20 +60,7 @@ class RegisterAdmin(admin.ModelAdmin[Register]):
         return False
 
 
-class StatusInline(admin.TabularInline[ExchangeStatus, ExchangeMessage]):
-    model = ExchangeStatus
-    extra = 0
-    can_delete = False
-    readonly_fields = ("code", "description", "organ_id", "organ_name", "actor", "at")
-
-
-@admin.register(ExchangeMessage)
-class ExchangeMessageAdmin(admin.ModelAdmin[ExchangeMessage]):
-    list_display = ("document_id", "to_name", "business_type", "status", "created_at")
-    list_filter = ("business_type", "status")
-    search_fields = ("document_id", "to_name", "from_name", "subject")
-    readonly_fields = [f.name for f in ExchangeMessage._meta.fields]
-    inlines = (StatusInline,)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+# Exchange messages (ExchangeMessage, ExchangeStatus) stay out of the admin: they carry the
+# subject and body of documents, secret ones included, which the application shows only to
+# those its visibility rules allow (security finding #9, point 6). Their screens are the
+# documents app's own.

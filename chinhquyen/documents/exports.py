@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from chinhquyen.core.exports import neutralise
 from chinhquyen.core.pdf import document_header, render_pdf
 from chinhquyen.orgs.models import Organisation
 
@@ -151,7 +152,7 @@ def register_xlsx(kind: str, organisation: Organisation, year: int, rows: Iterab
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for row in data:
-        sheet.append(row)
+        sheet.append([neutralise(value) for value in row])
     widths = (12, 8, 30, 18, 12, 50, 30, 12, 10, 20)
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width

@@ -1,4 +1,4 @@
-"""The dossier lookup PIN: 6 random digits printed on the receipt, stored only as a keyed hash.
+"""The dossier lookup PIN: 8 random digits printed on the receipt, stored only as a keyed hash.
 
 The digest is HMAC-SHA256 keyed with SECRET_KEY over "<dossier code>:<PIN>", so a leaked
 database alone does not allow trying the million PINs offline. Checking always computes a
@@ -14,7 +14,7 @@ from typing import Protocol
 
 from django.utils.crypto import salted_hmac
 
-PIN_DIGITS = 6
+PIN_DIGITS = 8  # was 6: PINs of 6 digits printed before still verify (any length does)
 PIN_SALT = "chinhquyen.dossiers.lookup-pin"
 _MISSING_DIGEST = "0" * 64
 

@@ -53,7 +53,6 @@ from .models import (
     StepKind,
     Timeliness,
 )
-from .pins import pin_matches
 
 MAX_LIMIT = 200
 HANDLER_ROLES = (Role.SPECIALIST, Role.UNIT_HEAD, Role.LEADER)
@@ -536,36 +535,10 @@ def dossier_public_lookup(code: str, pin: str) -> PublicDossierView | None:
     """The public view of dossier ``code`` when ``pin`` is its lookup PIN, else None.
 
     An unknown code and a wrong PIN give the same answer after the same work (one query, one
-    HMAC, one constant-time comparison)."""
-    normalised = " ".join(str(code or "").split()).upper()[:64]
-    dossier = (
-        Dossier.objects.select_related("receiving_organisation", "competent_organisation")
-        .filter(code=normalised)
-        .first()
-        if normalised
-        else None
-    )
-    if not pin_matches(dossier, str(pin or "").strip()[:16]):
-        return None
-    assert dossier is not None
-    reason = ""
-    if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
-        pause = dossier.pauses.filter(ended_at__isnull=True).order_by("-started_at").first()
-        reason = pause.reason if pause is not None else ""
-    return PublicDossierView(
-        code=dossier.code,
-        procedure_name=dossier.procedure_name,
-        status=dossier.status,
-        status_label=str(DossierStatus(dossier.status).label),
-        received_at=dossier.received_at,
-        due_at=dossier.due_at,
-        finished_at=dossier.finished_at,
-        returned_at=dossier.returned_at,
-        receiving_organisation=dossier.receiving_organisation.name,
-        competent_organisation=dossier.competent_organisation.name,
-        supplement_reason=reason,
-        result_ready=dossier.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED),
-    )
+    HMAC, one constant-time comparison); the lean read lives in ``lookup.find``."""
+    from .lookup import find
+
+    return find(code, pin)
 
 
 # --------------------------------------------------------------------------------------------

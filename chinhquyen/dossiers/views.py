@@ -15,7 +15,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     FileResponse,
@@ -36,10 +35,13 @@ from chinhquyen.catalog import selectors as catalog_selectors
 from chinhquyen.catalog.forms_schema import SchemaForm, describe_data
 from chinhquyen.catalog.models import OnlineLevel
 from chinhquyen.core.api import DomainError
+from chinhquyen.core.clientip import client_ip
 from chinhquyen.core.collation import vi_sort
+from chinhquyen.core.exports import neutralise
 from chinhquyen.payments.services import payment_start
 
 from . import drafts, routing, selectors, services, workflow
+from . import lookup as lookup_limits
 from .forms import (
     ActionForm,
     ApplicantForm,
@@ -68,9 +70,7 @@ from .models import (
 )
 from .workflow import Action, action_label, status_label
 
-LOOKUP_LIMIT = 20  # attempts per address per window
 COUNTER_MATCHES = 20  # procedures listed when the desk searches by name
-LOOKUP_WINDOW = 60  # seconds
 LOOKUP_SESSION_KEY = "dossiers_lookup_codes"
 NEW_PIN_SESSION_KEY = "dossiers_new_pins"
 RECEIPT_PIN_SESSION_KEY = "dossiers_receipt_pins"
@@ -91,10 +91,6 @@ _EVENT_LABELS = {
 }
 OFFICER_ACTIONS_HIDDEN = {Action.RATE}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 def _error_messages(exc: Exception) -> list[str]:
@@ -160,19 +156,6 @@ def _applicant_required(view: Callable[..., HttpResponseBase]) -> Callable[..., 
 # --------------------------------------------------------------------------------------------
 
 
-def _lookup_allowed(request: HttpRequest) -> bool:
-    """At most ``LOOKUP_LIMIT`` attempts per address per minute (fixed window in the cache)."""
-    key = f"dossiers:lookup:{_client_ip(request)}"
-    if cache.add(key, 1, LOOKUP_WINDOW):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, LOOKUP_WINDOW)
-        return True
-    return count <= LOOKUP_LIMIT
-
-
 def _remember_lookup(request: HttpRequest, code: str) -> None:
     codes = [c for c in request.session.get(LOOKUP_SESSION_KEY, []) if c != code]
     request.session[LOOKUP_SESSION_KEY] = [*codes, code][-5:]
@@ -184,13 +167,16 @@ def lookup(request: HttpRequest) -> HttpResponse:
     """Tra cứu hồ sơ: code + PIN (``?ma=`` prefills the code: the receipt's QR code)."""
     context: dict[str, Any] = {"result": None, "not_found": False}
     if request.method == "POST":
-        if not _lookup_allowed(request):
-            return render(request, "dossiers/lookup_throttled.html", status=429)
         form = LookupForm(request.POST)
+        code = lookup_limits.normalise_code(request.POST.get("code", ""))
+        # one bucket with the API: per address, per code, and the lock after failures
+        if lookup_limits.gate(client_ip(request), code) != lookup_limits.OK:
+            return render(request, "dossiers/lookup_throttled.html", status=429)
         if form.is_valid():
             code, pin = form.cleaned_data["code"], form.cleaned_data["pin"]
-            view = selectors.dossier_public_lookup(code, pin)
+            view = lookup_limits.find(code, pin)
             if view is None:
+                lookup_limits.record_failure(code)
                 context["not_found"] = True
             else:
                 dossier = Dossier.objects.select_related("competent_organisation").get(
@@ -400,7 +386,7 @@ def my_pay(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _my_dossier(request, pk)
     try:
         payment = dossier_fee_payment(actor=request.user, dossier=dossier)  # type: ignore[arg-type]
-        url = payment_start(actor=request.user, payment=payment, client_ip=_client_ip(request))
+        url = payment_start(actor=request.user, payment=payment, client_ip=client_ip(request))
     except DomainError as exc:
         messages.error(request, str(exc.detail))
         return redirect("dossiers:my_detail", pk=dossier.pk)
@@ -987,27 +973,26 @@ def _register_workbook(rows: list[selectors.RegisterRow]) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
-        sheet.append(
-            [
-                row.line,
-                row.code,
-                row.procedure_name,
-                row.set_count,
-                row.applicant_name,
-                row.applicant_address,
-                row.applicant_phone,
-                row.competent_organisation,
-                stamp(row.received_at),
-                stamp(row.appointment_at),
-                stamp(row.new_appointment_at),
-                stamp(row.transferred_at),
-                stamp(row.result_at),
-                stamp(row.returned_at),
-                row.status_label,
-                row.classification_label,
-                row.note,
-            ]
-        )
+        values = [
+            row.line,
+            row.code,
+            row.procedure_name,
+            row.set_count,
+            row.applicant_name,
+            row.applicant_address,
+            row.applicant_phone,
+            row.competent_organisation,
+            stamp(row.received_at),
+            stamp(row.appointment_at),
+            stamp(row.new_appointment_at),
+            stamp(row.transferred_at),
+            stamp(row.result_at),
+            stamp(row.returned_at),
+            row.status_label,
+            row.classification_label,
+            row.note,
+        ]
+        sheet.append([neutralise(value) for value in values])  # typed text is never a formula
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)

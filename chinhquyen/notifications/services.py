@@ -38,6 +38,7 @@ from django.utils import timezone
 from chinhquyen.accounts.models import User
 from chinhquyen.core.api import DomainError
 from chinhquyen.core.audit import audit_actor
+from chinhquyen.core.sealing import seal, unseal
 
 from .models import (
     BACKOFF,
@@ -158,7 +159,19 @@ def notify(
         return None
 
     stored_context = _json_context(context)
-    rendered = _render(tpl, context)
+    # Secret values (the lookup PIN) are never stored in clear: the stored context keeps them
+    # sealed, the stored text a placeholder; both are opened only when sending (_outgoing).
+    render_context = dict(context)
+    sealed: dict[str, str] = {}
+    for name in SECRET_CONTEXT_KEYS:
+        value = str(stored_context.get(name) or "")
+        if value:
+            sealed[name] = seal(value)
+            stored_context[name] = ""
+            render_context[name] = _placeholder(name)
+    if sealed:
+        stored_context[SEALED_KEY] = sealed
+    rendered = _render(tpl, render_context)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -189,14 +202,29 @@ def notify(
     return notification
 
 
+SECRET_CONTEXT_KEYS = ("pin",)
+SEALED_KEY = "_sealed"
+
+
+def _placeholder(name: str) -> str:
+    return f"[[bi-mat:{name}]]"
+
+
+def _unsealed(notification: Notification, text: str) -> str:
+    sealed = (notification.context or {}).get(SEALED_KEY) or {}
+    for name, token in sealed.items():
+        text = text.replace(_placeholder(name), unseal(str(token)) or "")
+    return text
+
+
 def _outgoing(notification: Notification) -> OutgoingMessage:
     return OutgoingMessage(
         notification_id=notification.pk,
         channel=notification.channel,
         recipient=notification.recipient,
-        subject=notification.subject,
-        body=notification.body,
-        body_html=notification.body_html,
+        subject=_unsealed(notification, notification.subject),
+        body=_unsealed(notification, notification.body),
+        body_html=_unsealed(notification, notification.body_html),
     )
 
 

@@ -10,16 +10,16 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from chinhquyen.core.exports import XLSX_CONTENT_TYPE  # noqa: F401  (re-exported for the API)
+from chinhquyen.core.exports import (
+    XLSX_CONTENT_TYPE,  # noqa: F401  (re-exported for the API)
+    neutralise,
+)
 from chinhquyen.core.pdf import document_header, render_pdf
 
 from .models import Payment
 from .providers import provider_label
 from .selectors import Totals
 from .words import format_vnd, vnd_in_words
-
-# Characters that make a spreadsheet treat a typed value as a formula (formula injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 EXPORT_HEADERS = (
     "Mã giao dịch",
@@ -49,10 +49,7 @@ def iso_local(value: dt.datetime | None) -> str:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
 
 
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+_safe = neutralise
 
 
 def export_row(payment: Payment) -> tuple[Any, ...]:

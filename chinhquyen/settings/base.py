@@ -68,7 +68,7 @@ SITE_URL = env(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "chinhquyen.accounts.admin_config.AdminConfig",  # the admin without its own sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "chinhquyen.accounts.middleware.OfficialMFARequiredMiddleware",
+    "chinhquyen.accounts.middleware.IdentityProviderErrorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # AxesMiddleware should be the last middleware.
     "axes.middleware.AxesMiddleware",
@@ -176,6 +177,13 @@ else:
             "LOCATION": "chinhquyen_cache",
         }
     }
+
+# --- Client addresses behind proxies -----------------------------------------------------
+# How many proxies (TLS terminator, load balancer) stand in front of gunicorn, each appending
+# to X-Forwarded-For. 0: the client is REMOTE_ADDR. Used by django-axes, allauth's rate limits,
+# DRF throttles and the dossier lookup limits (chinhquyen/core/clientip.py).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "chinhquyen.core.clientip.client_ip"
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -337,11 +345,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "chinhquyen.core.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "chinhquyen.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"public_lookup": "20/min", "anon": "120/min"},
-    # Throttles count per REMOTE_ADDR, like the HTML pages, allauth and django-axes. DRF's
-    # default (None) would key on the whole X-Forwarded-For header, which any client can
-    # change on every request to escape the limits.
-    "NUM_PROXIES": 0,
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min"},
+    # Throttles count per client address found by the one rule of core/clientip.py (DRF's rule
+    # with NUM_PROXIES is the same). DRF's default (None) would key on the whole
+    # X-Forwarded-For header, which any client can change on every request.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chính Quyền API",

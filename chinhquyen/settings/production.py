@@ -21,6 +21,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "vnpay")
+# load_demo refuses: demo accounts have a published password and fixed TOTP secrets.
+DEMO_DATA_ALLOWED = False
 
 # Sandboxes speak the real protocols with demo keys: never in production.
 for _sandbox in ("OIDC_SANDBOX", "SIGNING_SANDBOX", "NOTIFY_SMS_SANDBOX"):

@@ -115,6 +115,10 @@ def pk(name: str) -> Callable[[SecurityWorld], int]:
     return lambda w: w.pk(name)
 
 
+# every caller looks the same dossier up from one address: above the lookup's per-code limit
+LOOKUP_LIMITS_RAISED = {"DOSSIER_LOOKUP_CODE_LIMIT": 10**6, "DOSSIER_LOOKUP_ADDRESS_LIMIT": 10**6}
+
+
 def kw(**names: str) -> Callable[[SecurityWorld], dict[str, Any]]:
     """URL parameters from world objects: ``kw(pk="dossier_a")``; ``attr`` after a dot."""
 
@@ -294,6 +298,16 @@ PAGES: dict[str, list[Case]] = {
     ],
     "accounts:official_deactivate": [P(X_ADMINS, method="POST", kwargs=kw(pk="official_x"))],
     "accounts:official_mfa_reset": [P(X_ADMINS, method="POST", kwargs=kw(pk="official_x"))],
+    # the counter check of a citizen's CCCD: desk officers and IT administrators (finding #9)
+    "accounts:citizen_id_verify": [
+        P(
+            both("desk_officer", "it_admin") | {ROOT_ADMIN},
+            method="POST",
+            kwargs=lambda w: {"pk": w.user(CITIZEN).pk},
+        )
+    ],
+    # a citizen takes over their older local account by its password (finding #9)
+    "accounts:citizen_merge": [P({CITIZEN, CITIZEN_OTHER})],
     "accounts:position_assign": [
         P(X_ADMINS, kwargs=kw(pk="official_x")),
         P(
@@ -459,6 +473,7 @@ PAGES: dict[str, list[Case]] = {
                 "code": w.obj("dossier_a_received").code,
                 "pin": w.obj("dossier_a_received_pin"),
             },
+            settings=LOOKUP_LIMITS_RAISED,
         ),
     ],
     "dossiers:lookup_result": [
@@ -469,6 +484,9 @@ PAGES: dict[str, list[Case]] = {
             EVERYONE,
             kwargs=kw(code="dossier_a_done.code", result_id="dossier_a_done_result"),
             prepare=lambda client, w, caller: _lookup(client, w, "dossier_a_done"),
+            # every caller looks the same code up from one address: above the per-code limit
+            # (dossiers/lookup.py; its own tests are in dossiers/tests/test_lookup_limits.py)
+            settings=LOOKUP_LIMITS_RAISED,
         ),
     ],
     "dossiers:my_list": [
@@ -675,7 +693,9 @@ PAGES: dict[str, list[Case]] = {
     ],
     # the Django admin (its per-model URLs are generated from ADMIN_MODELS below)
     "admin:index": [P({ROOT_ADMIN})],
-    "admin:login": [P(EVERYONE)],
+    # no sign-in form of its own (accounts/admin_site.py): the admin's staff go on to the admin,
+    # everyone else to the site's sign-in (TOTP for officials), which counts as a refusal
+    "admin:login": [P({ROOT_ADMIN})],
     # signing out of the admin is harmless for anyone (non-staff are sent to the admin index)
     "admin:logout": [P(EVERYONE, method="POST", fmt="form")],
     "admin:password_change": [P({ROOT_ADMIN})],
@@ -758,7 +778,6 @@ ADMIN_MODELS: dict[str, str] = {
     "documents.issuerprofile": "vacd",
     "documents.unitabbreviation": "vacd",
     "documents.register": "vc",
-    "documents.exchangemessage": "vcd",
     "tasks.reminderrule": "",  # superusers (the tasks app is not in the demo admin group yet)
 }
 
@@ -1055,6 +1074,7 @@ API: dict[str, list[Case]] = {
                 "code": w.obj("dossier_a_received").code,
                 "pin": w.obj("dossier_a_received_pin"),
             },
+            settings=LOOKUP_LIMITS_RAISED,
         )
     ],
     # dossiers: applicants

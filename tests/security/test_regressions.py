@@ -174,3 +174,24 @@ def test_nul_characters_in_urls_and_fields_are_refused_not_a_database_error(clie
     )
     assert response.status_code == 400, response.content[:300]
     assert list(response.json()["error"]["fields"]) == ["field"]
+
+
+def test_exchange_messages_are_not_in_the_admin() -> None:
+    """Security finding #9, point 6: the admin showed secret documents' exchange subject and
+    body to an IT administrator the application refuses (403)."""
+    from django.contrib import admin
+
+    from chinhquyen.documents.models import ExchangeMessage, ExchangeStatus
+
+    assert not admin.site.is_registered(ExchangeMessage)
+    assert not admin.site.is_registered(ExchangeStatus)
+
+
+def test_admin_login_takes_no_password(client: Client) -> None:
+    """Security finding #9, point 1: the admin's own password form skipped the second factor."""
+    response = client.post(
+        reverse("admin:login"), {"username": "quantri", "password": "ChinhQuyen@2026"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session

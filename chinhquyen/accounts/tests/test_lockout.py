@@ -68,6 +68,16 @@ def test_lockout_counts_the_login_case_insensitively(client: Client) -> None:
     assert status == 429 and not _signed_in(client)
 
 
+def test_lockout_counts_per_account_whether_username_or_email(client: Client) -> None:
+    """Security finding #9, point 7: the username and the e-mail of one account share a count."""
+    make_user(username="vothif", email="vothif@example.vn")
+    for login in ("vothif", "VoThiF@example.vn", "vothif", "vothif@example.vn", "vothif"):
+        _login(client, login, "sai")
+    status, _text = _login(client, "vothif@example.vn", PASSWORD)
+    assert status == 429 and not _signed_in(client)
+    assert AccessAttempt.objects.filter(username="vothif").count() == 1
+
+
 def test_unknown_account_and_wrong_password_get_the_same_answer(db: None) -> None:
     make_user(username="phamvang")
     for n, (known_login, unknown_login) in enumerate(

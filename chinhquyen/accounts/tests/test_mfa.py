@@ -60,6 +60,19 @@ def test_official_without_totp_gets_structured_403_on_the_api(client: Client, tr
     assert client.get("/api/v1/officials/").status_code == 403
 
 
+def test_a_bearer_header_does_not_skip_the_totp_set_up_of_a_session(
+    client: Client, tree: Tree
+) -> None:
+    """Security finding #9, point 3: the header's presence used to exempt the session."""
+    client.force_login(make_official(tree.unit, Role.SPECIALIST))
+    for header in ("Bearer x", "bearer cq_not-a-token"):
+        response = client.get(reverse("accounts:profile"), HTTP_AUTHORIZATION=header)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("mfa_activate_totp"))
+        response = client.get(ME, HTTP_AUTHORIZATION=header)
+        assert response.status_code in (401, 403)
+
+
 def test_bearer_token_clients_and_other_kinds_are_not_affected(
     client: Client, tree: Tree, citizen: User
 ) -> None:

@@ -4,7 +4,7 @@ and the whole authorization-code flow against the local sandbox provider."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import requests
@@ -145,12 +145,30 @@ def test_new_citizen_is_created_from_the_claims() -> None:
 
 
 @pytest.mark.django_db
-def test_existing_citizen_is_linked_by_citizen_id(citizen: User) -> None:
+def test_citizen_with_a_verified_cccd_is_linked_by_citizen_id(citizen: User) -> None:
+    User.objects.filter(pk=citizen.pk).update(citizen_id_verified=True)
     request, adapter = _request(), SocialAccountAdapter()
     login = _sociallogin({**CLAIMS, "citizen_id": citizen.citizen_id})
     adapter.pre_social_login(request, login)
     assert login.is_existing and login.user == citizen
     assert SocialAccount.objects.get(uid="vneid-123").user == citizen
+
+
+@pytest.mark.django_db
+def test_an_unverified_cccd_never_receives_the_identity(citizen: User) -> None:
+    """Security finding #9, point 2: an attacker pre-registers the victim's CCCD locally; the
+    victim's VNeID sign-in gets its own account, and the attacker's account gets nothing."""
+    assert not citizen.citizen_id_verified
+    request, adapter = _request(), SocialAccountAdapter()
+    login = _sociallogin({**CLAIMS, "citizen_id": citizen.citizen_id})
+    adapter.pre_social_login(request, login)
+    assert not login.is_existing
+    adapter.populate_user(request, login, {})
+    user = adapter.save_user(request, login)
+    assert user.pk != citizen.pk
+    assert (user.citizen_id, user.citizen_id_verified) == (citizen.citizen_id, True)
+    assert SocialAccount.objects.get(uid="vneid-123").user == user
+    assert not SocialAccount.objects.filter(user=citizen).exists()
 
 
 @pytest.mark.django_db
@@ -298,6 +316,7 @@ def test_sandbox_provider_is_hidden_unless_enabled(client: Client, settings: Any
 def test_full_authorization_code_flow_links_the_citizen(
     client: Client, sandbox: None, citizen: User
 ) -> None:
+    User.objects.filter(pk=citizen.pk).update(citizen_id_verified=True)  # checked at the counter
     assert not client.session.get("_auth_user_id")
     authorize = _follow_to_provider(client)
 
@@ -350,3 +369,33 @@ def test_full_flow_refuses_a_sandbox_identity_without_citizen_id(
     assert response.status_code == 403
     assert "không gửi số định danh cá nhân" in response.content.decode()
     assert not SocialAccount.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unreachable_identity_provider_gives_a_vietnamese_page(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Security finding #9, point 7: a 500 before."""
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise requests.ConnectionError("no route to vneid.invalid")
+
+    monkeypatch.setattr(requests.Session, "request", down)
+    response = client.post(reverse("openid_connect_login", kwargs={"provider_id": "vneid"}))
+    assert response.status_code == 502
+    assert "Không kết nối được với nhà cung cấp định danh điện tử" in response.content.decode()
+
+
+@pytest.mark.urls("chinhquyen.accounts.tests.sandbox_urls")
+def test_sandbox_provider_requires_the_exact_redirect_uri(client: Client, sandbox: None) -> None:
+    """Security finding #9, point 7: extra query parameters on the registered URI passed."""
+    authorize = _follow_to_provider(client)
+    query = parse_qs(urlsplit(authorize).query)
+    tampered = query["redirect_uri"][0] + "?next=https://evil.example/"
+    bad = authorize.replace(
+        "redirect_uri=" + quote(query["redirect_uri"][0], safe=""),
+        "redirect_uri=" + quote(tampered, safe=""),
+    )
+    assert bad != authorize
+    assert client.get(bad).status_code == 400
+    assert client.get(authorize).status_code == 302

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -70,10 +72,19 @@ def test_citizen_with_invalid_cccd_is_rejected_in_vietnamese(
     assert not User.objects.filter(username="nguyenthihong").exists()
 
 
-def test_duplicate_cccd_is_rejected(client: Client, citizen: User) -> None:
-    response = _signup(client, citizen_id=citizen.citizen_id)
-    assert response.status_code == 200
-    assert "Số CCCD này đã được đăng ký cho một tài khoản khác." in response.content.decode()
+def test_a_registered_cccd_gets_the_same_answer_and_its_owner_is_told(
+    client: Client, citizen: User, mailoutbox: list, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Security finding #9, points 2 and 7: sign-up neither tells that a CCCD is registered
+    nor proves it; the new account's CCCD is unverified and the holder gets an e-mail."""
+    fresh = _signup(Client(), username="nguoimoi", email="moi@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = _signup(client, citizen_id=citizen.citizen_id)
+    assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
+    user = User.objects.get(username="nguyenthihong")
+    assert user.citizen_id == citizen.citizen_id and not user.citizen_id_verified
+    notices = [m.to for m in mailoutbox if "CCCD" in m.subject]
+    assert notices == [[citizen.email]]
 
 
 def test_business_signup_requires_valid_tax_code_and_name(client: Client) -> None:

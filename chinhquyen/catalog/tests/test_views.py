@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from chinhquyen.accounts.models import Role
+from chinhquyen.accounts.testing import force_login_with_mfa
 from chinhquyen.accounts.tests.factories import make_official, make_user
 from chinhquyen.catalog.excel import export_catalog
 from chinhquyen.catalog.models import ProcedureVersion, VersionStatus
@@ -163,7 +164,7 @@ def test_admin_publish_action(client, manager):
     manager.is_staff = True
     manager.save()
     version = make_version("Thủ tục trong admin", publish=False)
-    client.force_login(manager)
+    force_login_with_mfa(client, manager)
     changelist = reverse("admin:catalog_procedureversion_changelist")
     assert client.get(changelist).status_code == 200
     change = reverse("admin:catalog_procedureversion_change", args=[version.pk])
@@ -186,7 +187,7 @@ def test_admin_is_closed_to_non_managers(client, province):
     specialist = make_official(province, Role.SPECIALIST, totp=True)
     specialist.is_staff = True
     specialist.save()
-    client.force_login(specialist)
+    force_login_with_mfa(client, specialist)
     assert client.get(reverse("admin:catalog_procedureversion_changelist")).status_code == 403
 
 
@@ -236,7 +237,7 @@ def test_admin_edits_a_draft_through_the_service(client, manager):
     manager.is_staff = True
     manager.save()
     version = make_version("Bản nháp trong admin", publish=False)
-    client.force_login(manager)
+    force_login_with_mfa(client, manager)
     url = reverse("admin:catalog_procedureversion_change", args=[version.pk])
 
     too_long = _admin_post_data(version, **{"steps-1-allotted_hours": "30"})

@@ -491,7 +491,7 @@ class DossierIntakeResponseSerializer(serializers.Serializer):
     dossier = OfficerDossierSerializer()
     pin = serializers.CharField(
         allow_null=True,
-        help_text="Mã PIN tra cứu (6 chữ số), chỉ hiển thị một lần trên giấy tiếp nhận.",
+        help_text="Mã PIN tra cứu (8 chữ số), chỉ hiển thị một lần trên giấy tiếp nhận.",
     )
     created = serializers.BooleanField()
 
@@ -552,7 +552,9 @@ class TrackingRegisterRowSerializer(serializers.Serializer):
 
 class DossierPublicLookupSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=64, help_text="Mã hồ sơ trên giấy tiếp nhận.")
-    pin = serializers.CharField(max_length=16, help_text="Mã PIN tra cứu (6 chữ số).")
+    pin = serializers.CharField(
+        max_length=16, help_text="Mã PIN tra cứu (8 chữ số; mã 6 chữ số cấp trước vẫn dùng được)."
+    )
 
 
 class DossierInboxQuerySerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 """Dossier API. Three audiences, kept apart by URL prefix and permission class:
 
 - ``/api/v1/public/dossiers/lookup/``: anyone, with the dossier code and the receipt's PIN
-  (no authentication, throttled per address: scope ``public_lookup``);
+  (no authentication; limited per address and per code, see ``dossiers/lookup.py``);
 - ``/api/v1/my/dossiers/...``: applicants (citizens, businesses) and their own dossiers;
 - ``/api/v1/dossiers/...``: officials — the inbox, counter intake, one endpoint per workflow
   action, files.
@@ -20,21 +20,23 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from chinhquyen.accounts.models import User
 from chinhquyen.accounts.permissions import is_applicant, is_official
 from chinhquyen.catalog.models import RequiredPaper
 from chinhquyen.core.api import DomainError
+from chinhquyen.core.clientip import client_ip
 from chinhquyen.orgs.models import Organisation
 
-from .. import selectors, services
+from .. import lookup, selectors, services
 from ..models import AttachmentKind, Dossier, DossierAttachment, DossierResult, DossierStatus
 from ..workflow import Action
 from . import serializers as s
@@ -180,11 +182,25 @@ def _download(file_row: DossierAttachment | DossierResult) -> HttpResponseBase:
 # --------------------------------------------------------------------------------------------
 
 
+class _FirstRenderer(DefaultContentNegotiation):
+    """JSON only: no negotiation work on the lookup's hot path."""
+
+    def select_renderer(self, request: Request, renderers: Any, format_suffix: Any = None) -> Any:
+        renderer = renderers[0]
+        return renderer, renderer.media_type
+
+
 class PublicLookupView(APIView):
+    """The lean path (issue #11 item 4): no authentication, no session, no DRF throttle; the
+    limits of ``dossiers.lookup`` (per address and per code, shared with the HTML page, one
+    Redis round trip), JSON in and out."""
+
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "public_lookup"
+    throttle_classes: list[Any] = []
+    parser_classes = [JSONParser, FormParser]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = _FirstRenderer
 
     @extend_schema(
         operation_id="public_dossier_lookup",
@@ -193,16 +209,29 @@ class PublicLookupView(APIView):
         description=(
             "Không cần đăng nhập: nhập mã hồ sơ và mã PIN in trên giấy tiếp nhận. Mã hồ sơ "
             "không tồn tại và mã PIN sai cho cùng một câu trả lời (404). Giới hạn 20 lần mỗi "
-            "phút cho mỗi địa chỉ (429 khi vượt)."
+            "phút cho mỗi địa chỉ và 10 lần mỗi phút cho mỗi mã hồ sơ, chung với trang tra cứu "
+            "(429 khi vượt); sau 10 lần sai mã PIN trong ngày, mã hồ sơ bị tạm khóa tra cứu "
+            "24 giờ (429) và người nộp được thông báo."
         ),
         request=s.DossierPublicLookupSerializer,
         responses={200: s.PublicDossierSerializer, 400: ERROR, 404: ERROR, 429: ERROR},
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        data = _validated(s.DossierPublicLookupSerializer, _data(request))
-        view = selectors.dossier_public_lookup(data["code"], data["pin"])
+        raw = _data(request)
+        code = lookup.normalise_code(raw.get("code", "") if hasattr(raw, "get") else "")
+        verdict = lookup.gate(client_ip(request), code)
+        if verdict != lookup.OK:
+            message = (
+                "Mã hồ sơ này tạm khóa tra cứu do nhập sai mã PIN nhiều lần. Vui lòng thử lại sau."
+                if verdict == lookup.LOCKED
+                else "Bạn thao tác quá nhanh, vui lòng thử lại sau."
+            )
+            raise DomainError(message, code="throttled", status_code=429)
+        data = _validated(s.DossierPublicLookupSerializer, raw)
+        view = lookup.find(data["code"], data["pin"])
         if view is None:
+            lookup.record_failure(code)
             raise DomainError(
                 "Không tìm thấy hồ sơ với mã hồ sơ và mã PIN đã nhập.",
                 code="not_found",

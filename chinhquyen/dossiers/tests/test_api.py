@@ -80,10 +80,10 @@ def test_unknown_code_and_wrong_pin_are_indistinguishable(
 
 @pytest.mark.django_db
 def test_public_lookup_is_throttled_per_address(world: World, client: Client) -> None:
-    for _ in range(20):
+    for n in range(20):
         response = client.post(
             url("public-lookup"),
-            {"code": "X-260302-0001", "pin": "123456"},
+            {"code": f"X-260302-{n:04d}", "pin": "123456"},
             content_type="application/json",
             REMOTE_ADDR="203.0.113.7",
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,7 +52,12 @@ def test_received_queues_one_email_and_one_sms(
     assert emails[0].dedupe_key == f"dossier:{d.pk}:received:email"
     assert sms[0].dedupe_key == f"dossier:{d.pk}:received:sms"
     assert sms[0].recipient.endswith("912345678")
-    assert d.code in sms[0].body and intake.pin and intake.pin in sms[0].body
+    assert d.code in sms[0].body and intake.pin
+    # Security finding #9, point 6: the outbox never holds the PIN in clear (sealed with a key
+    # outside the database, opened when sending); the message sent carries it.
+    for row in (*emails, *sms):
+        stored = json.dumps([row.subject, row.body, row.body_html, row.context], ensure_ascii=False)
+        assert intake.pin not in stored
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

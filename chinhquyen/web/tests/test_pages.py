@@ -84,8 +84,16 @@ def test_base_loads_vendored_assets_and_csrf_meta(client: Client) -> None:
     assert config["allowEval"] is False
 
 
-def test_admin_login_is_branded_and_loads_our_font(client: Client) -> None:
-    response = client.get(reverse("admin:login"))
+def test_admin_is_branded_and_loads_our_font(client: Client, db: None) -> None:
+    # the admin has no sign-in form of its own (accounts/admin_site.py): its index page instead
+    from chinhquyen.accounts.models import UserKind
+    from chinhquyen.accounts.testing import force_login_with_mfa
+    from chinhquyen.accounts.tests.factories import enable_totp, make_user
+
+    admin = make_user(UserKind.OFFICIAL, username="qtbrand", is_staff=True, is_superuser=True)
+    enable_totp(admin)
+    force_login_with_mfa(client, admin)
+    response = client.get(reverse("admin:index"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Quản trị hệ thống Chính Quyền" in html

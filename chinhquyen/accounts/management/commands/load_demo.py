@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from chinhquyen.accounts.demo import load_demo
 from chinhquyen.demo import DEMO_LOADERS
@@ -14,6 +15,12 @@ class Command(BaseCommand):
     help = "Nạp dữ liệu mẫu của tỉnh demo (chạy lại nhiều lần không tạo trùng)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Demo accounts have a published password and fixed TOTP secrets (security finding #9).
+        if not getattr(settings, "DEMO_DATA_ALLOWED", True):
+            raise CommandError(
+                "Không nạp dữ liệu mẫu với cấu hình vận hành thật (production): tài khoản mẫu "
+                "có mật khẩu và mã TOTP công khai."
+            )
         context = load_demo(DEMO_LOADERS)
         orgs = context.get("orgs") or {}
         accounts = context.get("accounts") or {}
