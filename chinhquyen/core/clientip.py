@@ -24,3 +24,15 @@ def client_ip(request: HttpRequest) -> str:
     hops = [part.strip() for part in forwarded.split(",") if part.strip()]
     hops.append(remote)
     return hops[-(count + 1)] if len(hops) > count else hops[0]
+
+
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """``client_ip`` for django-axes, which stores it in a GenericIPAddressField: None when the
+    request carries no valid address (a test client's ``force_login``, a broken proxy header)."""
+    import ipaddress
+
+    address = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None

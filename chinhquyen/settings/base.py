@@ -183,7 +183,7 @@ else:
 # to X-Forwarded-For. 0: the client is REMOTE_ADDR. Used by django-axes, allauth's rate limits,
 # DRF throttles and the dossier lookup limits (chinhquyen/core/clientip.py).
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "chinhquyen.core.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "chinhquyen.core.clientip.axes_client_ip"
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -426,6 +426,11 @@ NOTIFY_SMS_TIMEOUT = float(env("NOTIFY_SMS_TIMEOUT", "10"))
 NOTIFY_SMS_SANDBOX = env_bool("NOTIFY_SMS_SANDBOX", False)  # never in production
 NOTIFY_SMS_SANDBOX_API_KEY = env("NOTIFY_SMS_SANDBOX_API_KEY", "sandbox-sms-key")
 NOTIFICATION_RETENTION_DAYS = int(env("NOTIFICATION_RETENTION_DAYS", "180"))
+
+# --- One-stop shop ---------------------------------------------------------------------------
+# When an electronic result is sealed: "approval" (by the competent person's approval) or
+# "return" (at the desk's return step); never before approval (chinhquyen/dossiers/conf.py).
+DOSSIER_SEAL_RESULTS_AT = env("DOSSIER_SEAL_RESULTS_AT", "approval")
 
 # --- Directive and task tracking (chinhquyen.tasks) ----------------------------------------
 # Whether an accepted extension (gia hạn) moves the deadline used in statistics: "true" judges a

@@ -177,13 +177,25 @@ def test_citizen_register_validates_and_keeps_cccd_unique(citizen: User) -> None
         password="Mat-khau-rat-manh-2026",
     )
     assert user.kind == UserKind.CITIZEN and user.citizen_id == "001195012345"
+    assert not user.citizen_id_verified  # a typed CCCD is unverified until proven
+    # a local sign-up never tells whether a CCCD is taken (security finding #9): a second
+    # unverified account with the same CCCD is accepted, and never receives the identity
+    second = services.citizen_register(
+        username="other", full_name="Người khác", citizen_id=citizen.citizen_id
+    )
+    assert not second.citizen_id_verified
+    # ...but only one account may hold a CCCD as verified
+    services.citizen_register(
+        username="verified1", full_name="Trần Thị C", citizen_id="001195012345", verified_by="vneid"
+    )
     with pytest.raises(ValidationError) as info:
         services.citizen_register(
-            username="other", full_name="Người khác", citizen_id=citizen.citizen_id
+            username="verified2",
+            full_name="Người khác",
+            citizen_id="001195012345",
+            verified_by="vneid",
         )
-    assert info.value.message_dict["citizen_id"] == [
-        "Số CCCD này đã được đăng ký cho một tài khoản khác."
-    ]
+    assert info.value.message_dict["citizen_id"] == [services.CCCD_VERIFIED_ELSEWHERE]
     for bad in ("12345", "099123456789", "abcdefghijkl", ""):
         with pytest.raises(ValidationError) as info:
             services.citizen_register(username=f"x{bad}", full_name="X", citizen_id=bad)
