@@ -10,6 +10,8 @@ committed openapi.yaml lists every status code a client can receive:
   official signed in without two-factor authentication, and permissions refuse others;
 - 404 when the path has parameters (an unknown id, an id that is not a number) or the list is
   paginated by page number (a page past the end);
+- 415 when the operation reads a body (DRF refuses a body in a media type its parsers do not
+  read, e.g. a multipart part list it cannot parse);
 - 429 when the view throttles.
 
 An error answer a view documented without a body gets the error body schema. A read-only
@@ -98,6 +100,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes.add(401)
         if "requestBody" in operation or any(p.get("in") == "query" for p in parameters):
             codes.add(400)
+        if "requestBody" in operation:
+            codes.add(415)
         if any(p.get("in") == "path" for p in parameters) or any(
             p.get("in") == "query" and p.get("name") in NOT_FOUND_PARAMETERS for p in parameters
         ):

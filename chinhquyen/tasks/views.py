@@ -21,8 +21,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from chinhquyen.accounts.models import User
 from chinhquyen.core.api import DomainError
@@ -443,6 +441,9 @@ STAT_COLUMNS = (
 def statistics_export(request: HttpRequest) -> HttpResponse:
     values, _error = _filters(request, default_period=selectors.DEFAULT_PERIOD)
     stats = selectors.statistics(_user(request), role=values.get("role"), win=values["win"])
+    from openpyxl import Workbook  # at export time only (start-up stays light)
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

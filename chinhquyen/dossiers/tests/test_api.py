@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from chinhquyen.dossiers import pins, services
 from chinhquyen.dossiers.models import Dossier, DossierAttachment, DossierStatus
+from chinhquyen.dossiers.pins import PIN_DIGITS
 
 from . import scenarios as sc
 from .factories import PDF, World, pdf, receive, reload
@@ -135,7 +136,7 @@ def test_submit_online_with_idempotency_key(world: World) -> None:
     first = client.post(url("my-dossiers"), _submit_payload(world), HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == 201, first.content
     body = first.json()
-    assert body["created"] is True and len(body["pin"]) == 6
+    assert body["created"] is True and len(body["pin"]) == PIN_DIGITS
     dossier = body["dossier"]
     assert dossier["status"] == "received" and dossier["channel"] == 2
     assert dossier["attachments"][0]["content_type"] == "application/pdf"
@@ -287,7 +288,7 @@ def test_counter_intake_endpoint(world: World) -> None:
         "refuse",
         "withdraw",
     ]
-    assert len(body["pin"]) == 6
+    assert len(body["pin"]) == PIN_DIGITS
     # multipart with scanned papers
     response = client.post(
         url("counter-intake"),

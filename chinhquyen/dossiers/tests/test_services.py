@@ -24,7 +24,7 @@ from chinhquyen.dossiers.models import (
     PaymentStatus,
     StepKind,
 )
-from chinhquyen.dossiers.pins import pin_digest, pin_matches
+from chinhquyen.dossiers.pins import PIN_DIGITS, pin_digest, pin_matches
 
 from . import scenarios as sc
 from .factories import T0, World, pdf, receive, reload, submit
@@ -56,7 +56,7 @@ def test_counter_intake_records_everything_the_receipt_needs(world: World) -> No
         at=T0,
     )
     d = reload(result.dossier)
-    assert result.created and result.pin is not None and len(result.pin) == 6
+    assert result.created and result.pin is not None and len(result.pin) == PIN_DIGITS
     assert result.pin.isdigit()
     assert d.lookup_pin_hash == pin_digest(d.code, result.pin)
     assert result.pin not in d.lookup_pin_hash

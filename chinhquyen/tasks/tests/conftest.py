@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from chinhquyen.documents.tests.conftest import World, build_world
-from chinhquyen.documents.tests.conftest import _clear_cache as _clear_cache
 
 
 @pytest.fixture
