@@ -46,8 +46,12 @@ def doc_world(db: None) -> Any:
 
 
 def client_for(user: Any, **defaults: Any) -> Client:
+    """A session as the sign-in leaves it (with the TOTP step for officials: the admin lets an
+    official in only with it)."""
+    from chinhquyen.accounts.testing import force_login_with_mfa
+
     client = Client(**defaults)
-    client.force_login(user)
+    force_login_with_mfa(client, user)
     return client
 
 

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from chinhquyen.accounts.models import Role
+from chinhquyen.accounts.testing import force_login_with_mfa
 from chinhquyen.dossiers import selectors, services
 from chinhquyen.dossiers.models import DossierStatus
 from chinhquyen.dossiers.tests.factories import T0, build_world, receive
@@ -64,7 +65,7 @@ def test_the_demo_admin_group_can_pick_organisations_in_the_admin() -> None:
     admin.save(update_fields=["is_staff"])
     admin.groups.add(admin_group())
     client = Client()
-    client.force_login(admin)
+    force_login_with_mfa(client, admin)  # the admin lets officials in after the TOTP step only
     for app_label, model_name, field_name in (
         ("documents", "issuerprofile", "organisation"),
         ("catalog", "procedureversion", "competent_organisations"),

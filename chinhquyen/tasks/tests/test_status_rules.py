@@ -20,6 +20,8 @@ from .helpers import MONDAY, first_task
 
 C = Category
 
+pytestmark = pytest.mark.django_db  # the legal calendar reads its exceptions
+
 
 def test_a_deadline_on_a_day_off_moves_to_the_next_working_day():
     assert legal_due(dt.date(2026, 4, 30)) == dt.date(2026, 5, 4)  # 30/4, 1/5, weekend
