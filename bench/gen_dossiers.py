@@ -1091,6 +1091,8 @@ class Writer:
             "current_assignee_id": state.current_assignee,
             "classification": state.classification,
             "fee_total": v.fee,
+            "fee_case_id": None,  # the procedure's first (only) fee case: fee_total above
+            "result_delivery": "online" if channel == 2 else "counter",  # 2: online channel
             "payment_status": state.payment_status,
             "search_text": search,
             "created_at": received_at,
