@@ -153,6 +153,10 @@ def prepare(
             org.pk, org.name, org.valid_from, weight, clerks, leaders, units, notations
         )
 
+    # Organisations that already keep registers (the demo's month of documents) are left out:
+    # the generator numbers from 1 in registers it creates itself, and would collide with them.
+    with_registers = set(Register.objects.values_list("organisation_id", flat=True))
+    issuers = {pk: issuer for pk, issuer in issuers.items() if pk not in with_registers}
     calendar = get_calendar()
     today = now.astimezone(VN_TZ).date()
     days = [window_start + dt.timedelta(days=i) for i in range((today - window_start).days)]
