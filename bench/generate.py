@@ -144,10 +144,17 @@ def recreate_database(db_name: str) -> None:
 
 
 def _demo_fingerprint() -> str:
-    """A digest of the migrations (the schema the loaded data was written for)."""
+    """A digest of the migrations and the demo loaders (the schema and the data loaded)."""
     digest = hashlib.sha256()
     app = common.ROOT / "chinhquyen"
-    files = sorted(app.glob("*/migrations/*.py"))
+    files = sorted(
+        [
+            *app.glob("*/migrations/*.py"),
+            *app.glob("*/demo.py"),
+            app / "demo.py",
+            app / "accounts" / "management" / "commands" / "load_demo.py",
+        ]
+    )
     for path in files:
         digest.update(str(path.relative_to(common.ROOT)).encode())
         digest.update(path.read_bytes())
@@ -687,7 +694,7 @@ def ensure(db_name: str, scale: common.Scale, *, force: bool = False, workers: i
         log(f"{db_name}: creating, migrating and loading the demo province")
         recreate_database(db_name)
         manage(db_name, "migrate", "--noinput")
-        manage(db_name, "load_demo")
+        manage(db_name, "load_demo", "--without-activity")
         save_template(db_name)
     collectstatic(db_name)
     # the generator runs in a child process: a clean Django setup on the fresh database
