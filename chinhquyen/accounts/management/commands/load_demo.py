@@ -10,7 +10,6 @@ from django.core.management.base import BaseCommand, CommandError
 from chinhquyen.accounts.demo import load_demo
 from chinhquyen.demo import DEMO_LOADERS
 
-
 #: Loaders of the demo's month of activity (dossiers, documents, tasks).
 ACTIVITY = {"load_dossiers", "load_documents", "load_tasks"}
 
@@ -22,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--without-activity",
             action="store_true",
-            help="Chỉ nạp cơ quan, tài khoản, thủ tục, ký số (không nạp hồ sơ, văn bản, nhiệm vụ mẫu).",
+            help="Không nạp hồ sơ, văn bản, nhiệm vụ mẫu (dùng cho đo hiệu năng).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
