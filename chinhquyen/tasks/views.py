@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chinhquyen.accounts.models import User
 from chinhquyen.core.api import DomainError
-from chinhquyen.core.exports import xlsx_response
+from chinhquyen.core.exports import neutralise, xlsx_response
 from chinhquyen.documents import selectors as doc_selectors
 from chinhquyen.documents.models import IncomingDocument, OutgoingDocument
 from chinhquyen.orgs.models import Organisation
@@ -460,7 +460,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
     for row in [*stats.units, stats.total]:
         sheet.append(
             [
-                row.label,
+                neutralise(row.label),  # unit names are typed by people
                 row.done_on_time,
                 row.done_late,
                 row.open_in_time,
