@@ -73,6 +73,9 @@ def open_main_menu(person: Person) -> None:
     """On a narrow screen the main navigation is folded behind the menu button: unfold it
     (nothing to do on a wide screen)."""
     page = person.page
+    # Decide once the page has loaded with its style sheets: while a page is still loading the
+    # button shows unstyled (visible) on a wide screen too, and is hidden a moment later.
+    page.wait_for_load_state("load")
     toggler = page.get_by_role("button", name="Mở hoặc đóng menu")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
