@@ -194,6 +194,12 @@ class SignerCache:
             self._signers[key] = signer
         return signer
 
+    def preload(self, credential: SigningCredential, signer: Signer) -> None:
+        """Keep ``signer`` as the loaded key of ``credential`` (an unsaved credential made
+        from a key file given on the command line: ``sign_pdf --key``)."""
+        with self._lock:
+            self._signers[credential.cache_key()] = signer
+
     def invalidate(self, credential_id: int | None = None) -> None:
         with self._lock:
             if credential_id is None:

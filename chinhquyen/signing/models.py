@@ -99,7 +99,8 @@ class SigningCredential(models.Model):
 
     @property
     def holder_name(self) -> str:
-        return str(self.owner or self.organisation or "")
+        # an unsaved credential made from a key file (sign_pdf --key) has only its label
+        return str(self.owner or self.organisation or self.label)
 
     @property
     def is_organisation(self) -> bool:

@@ -282,3 +282,47 @@ def test_help_needs_no_database(tmp_path):
     done = run_without_database(tmp_path, "help")
     assert done.returncode == 0, done.stderr
     assert "verify_pdf" in done.stdout and "demo_totp" in done.stdout
+
+
+def test_sign_pdf_with_a_key_file_needs_no_database(tmp_path, ca, person_pair, sample_pdf):
+    from chinhquyen.signing import pki
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "in.pdf").write_bytes(sample_pdf)
+    (fresh / "ca.pem").write_text(ca.certificate_pem)
+    (fresh / "an.p12").write_bytes(
+        pki.pkcs12_bytes(person_pair, passphrase="mat-khau-an", chain=[ca.certificate])
+    )
+    os.environ["AN_KEY_PASSPHRASE"] = "mat-khau-an"
+    try:
+        wrong = run_without_database(
+            fresh, "sign_pdf", "in.pdf", "out.pdf", "--key", "an.p12", "--passphrase-env", "KHONG"
+        )
+        done = run_without_database(
+            fresh,
+            "sign_pdf",
+            "in.pdf",
+            "out.pdf",
+            "--key",
+            "an.p12",
+            "--passphrase-env",
+            "AN_KEY_PASSPHRASE",
+            "--reason",
+            "Phê duyệt",
+        )
+    finally:
+        del os.environ["AN_KEY_PASSPHRASE"]
+    assert wrong.returncode == 1
+    assert "Traceback" not in wrong.stderr
+    assert "sai mật khẩu" in wrong.stderr and "KHONG" in wrong.stderr
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Nguyễn Văn An" in done.stdout
+
+    verdict = run_without_database(fresh, "verify_pdf", "out.pdf", "--trust", "ca.pem", "--json")
+    assert verdict.returncode == 0, verdict.stdout + verdict.stderr
+    result = json.loads(verdict.stdout)
+    assert result["valid"] is True
+    assert result["signatures"][0]["signer"] == "Nguyễn Văn An"
+    assert not (fresh / "var").exists()  # nothing was created: no database, no key store

@@ -1,4 +1,6 @@
-"""``manage.py sign_pdf IN.pdf OUT.pdf --signer <username> [--mode ...] [--reason ...]``."""
+"""``manage.py sign_pdf IN.pdf OUT.pdf --signer <username> [--mode ...] [--reason ...]``, or
+``manage.py sign_pdf IN.pdf OUT.pdf --key KEY.p12 [--passphrase-env NAME]`` with a key file and
+no database (a personal signature by the key's holder)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from chinhquyen.signing.services import (
     SIGN_MODES,
     active_credential_for_organisation,
     active_credential_for_user,
+    fill_certificate_fields,
     sign_pdf,
 )
 
@@ -24,7 +27,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("input", help="Tệp PDF cần ký")
         parser.add_argument("output", help="Tệp PDF đã ký")
-        parser.add_argument("--signer", required=True, help="Tên đăng nhập của cán bộ ký")
+        parser.add_argument("--signer", default="", help="Tên đăng nhập của cán bộ ký")
+        parser.add_argument(
+            "--key",
+            default="",
+            metavar="KEY.p12",
+            help="Ký bằng tệp khóa PKCS#12 (không cần cơ sở dữ liệu; chữ ký cá nhân)",
+        )
+        parser.add_argument(
+            "--passphrase-env",
+            default="CHINHQUYEN_KEY_PASSPHRASE",
+            metavar="TÊN_BIẾN",
+            help="Biến môi trường chứa mật khẩu của tệp khóa (mặc định CHINHQUYEN_KEY_PASSPHRASE)",
+        )
         parser.add_argument("--mode", choices=SIGN_MODES, default="personal")
         parser.add_argument("--reason", default="", help="Lý do ký")
         parser.add_argument("--location", default="", help="Nơi ký")
@@ -49,6 +64,11 @@ class Command(BaseCommand):
             pdf = source.read_bytes()
         except OSError as exc:
             raise CommandError(f"Không đọc được tệp {source}.") from exc
+        if options["key"]:
+            self._sign_with_key_file(pdf, target, options)
+            return
+        if not options["signer"]:
+            raise CommandError("Cần --signer <tên đăng nhập> hoặc --key <tệp khóa PKCS#12>.")
         signer = User.objects.filter(username=options["signer"], is_active=True).first()
         if signer is None:
             raise CommandError(f"Không có cán bộ «{options['signer']}».")
@@ -85,3 +105,53 @@ class Command(BaseCommand):
             raise CommandError(str(exc.detail)) from exc
         target.write_bytes(signed)
         self.stdout.write(f"Đã ký: {target} ({credential.label}).")
+
+    def _sign_with_key_file(self, pdf: bytes, target: Path, options: dict[str, Any]) -> None:
+        """A personal signature with a PKCS#12 key file: no database is read or written."""
+        import os
+
+        from chinhquyen.signing.keys import FastSimpleSigner, KeyUnavailable, signer_cache
+        from chinhquyen.signing.models import CredentialKind, SigningCredential
+        from chinhquyen.signing.pki import certificate_pem, name_attribute
+
+        if options["mode"] != "personal" or options["seal"] or options["organisation"]:
+            raise CommandError(
+                "Với --key chỉ ký cá nhân (không dùng --mode, --seal, --organisation)."
+            )
+        key_path = Path(options["key"])
+        try:
+            data = key_path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Không đọc được tệp khóa {key_path}.") from exc
+        try:
+            signer = FastSimpleSigner.from_pkcs12(data, os.environ.get(options["passphrase_env"]))
+        except KeyUnavailable as exc:
+            raise CommandError(
+                f"{exc} (mật khẩu lấy từ biến {options['passphrase_env']})."
+            ) from exc
+        from cryptography import x509
+        from cryptography.x509.oid import NameOID
+
+        assert signer.signing_cert is not None  # from_pkcs12 refuses a file without one
+        cert = x509.load_der_x509_certificate(signer.signing_cert.dump())
+        holder = name_attribute(cert.subject, NameOID.COMMON_NAME) or key_path.stem
+        credential = SigningCredential(
+            kind=CredentialKind.PKCS12, label=holder, certificate_pem=certificate_pem(cert)
+        )
+        fill_certificate_fields(credential)
+        signer_cache.preload(credential, signer)
+        try:
+            signed = sign_pdf(
+                pdf=pdf,
+                credential=credential,
+                mode="personal",
+                reason=options["reason"],
+                location=options["location"],
+                signer_box=options["box"] or None,
+            )
+        except DomainError as exc:
+            raise CommandError(str(exc.detail)) from exc
+        finally:
+            signer_cache.invalidate(0)
+        target.write_bytes(signed)
+        self.stdout.write(f"Đã ký: {target} ({holder}).")
