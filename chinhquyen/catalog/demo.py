@@ -33,6 +33,7 @@ from chinhquyen.accounts.models import Role
 from chinhquyen.orgs.models import Organisation, OrganisationKind
 
 from .demo_forms import SCHEMAS
+from .demo_templates import attach_demo_templates
 from .excel import upsert_procedure
 from .models import (
     FeeKind,
@@ -1081,5 +1082,6 @@ def load_demo_catalog(
         )
         version = procedure_version_current(spec.code)
         assert version is not None
+        attach_demo_templates(version)
         out[spec.code] = version
     return out

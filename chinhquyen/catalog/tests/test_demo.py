@@ -80,3 +80,41 @@ def test_accent_free_search_ranks_the_phrase_first_and_matches_whole_words(demo)
     assert all("chứng" in n.lower() and "thực" in n.lower() for n in names)
     found = [v.name for v in procedure_search(q="toa")]
     assert found == []  # only a part of "toàn"
+
+
+def test_every_demo_form_paper_has_a_downloadable_template(demo, client):
+    import io
+    import zipfile
+
+    from chinhquyen.catalog.demo_templates import DEMO_NOTICE, FORM_PREFIXES
+    from chinhquyen.catalog.models import RequiredPaper
+
+    _orgs, versions = demo
+    forms = RequiredPaper.objects.filter(
+        version__in=versions.values(), name__regex=r"^(Tờ khai|Đơn)"
+    )
+    assert forms.count() >= 15
+    assert not forms.filter(template="").exists()
+    assert not RequiredPaper.objects.filter(version__in=versions.values()).exclude(
+        name__regex=r"^(Tờ khai|Đơn)"
+    ).exclude(template="").exists()  # identity cards, photos ... are not forms
+    assert all(p.name.startswith(FORM_PREFIXES) for p in forms)
+
+    birth = RequiredPaper.objects.get(
+        version=versions["1.001193"], name="Tờ khai đăng ký khai sinh (theo mẫu)"
+    )
+    assert birth.template_name == "to-khai-dang-ky-khai-sinh.docx"
+    page = client.get("/thu-tuc/1.001193/")
+    assert page.status_code == 200
+    assert "Tải mẫu" in page.content.decode()
+    response = client.get(f"/thu-tuc/1.001193/mau/{birth.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = zipfile.ZipFile(io.BytesIO(body)).read("word/document.xml").decode()
+    assert "TỜ KHAI ĐĂNG KÝ KHAI SINH" in text and "(theo mẫu)" not in text
+    assert DEMO_NOTICE in text and "Kính gửi: Ủy ban nhân dân xã, phường" in text
+
+    # a second load attaches nothing new
+    load_demo_catalog(_orgs)
+    assert RequiredPaper.objects.get(pk=birth.pk).template == birth.template
