@@ -134,3 +134,93 @@ def test_issued_document_report_verification_and_catalogue_fit_the_screen(
         citizen.page.get_by_role("button", name="Bộ lọc").click()
         expect(citizen.page.get_by_label("Lĩnh vực")).to_be_visible()
     assert not _problems(citizen), _problems(citizen)
+
+
+def _signed_pdf() -> bytes:
+    """A one-page PDF signed by a test official whose CA is a trust root of the system (the
+    key is held in memory: no credential row, like ``sign_pdf --key``)."""
+    from chinhquyen.signing import pki
+    from chinhquyen.signing import services as signing
+    from chinhquyen.signing.keys import FastSimpleSigner, signer_cache
+    from chinhquyen.signing.models import CredentialKind, SigningCredential
+
+    from .steps import tiny_pdf
+
+    ca = pki.make_ca("CA Chính Quyền kiểm thử trình duyệt")
+    pair = pki.issue_certificate(ca, common_name="Trần Thị Bích Ngọc")
+    signing.trust_root_add(actor=None, name="CA kiểm thử", certificate_pem=ca.certificate_pem)
+    credential = SigningCredential(
+        kind=CredentialKind.PKCS12, label="Trần Thị Bích Ngọc", certificate_pem=pair.certificate_pem
+    )
+    signing.fill_certificate_fields(credential)
+    signer_cache.preload(
+        credential, FastSimpleSigner.from_key(pair.key, pair.certificate, [ca.certificate])
+    )
+    from concurrent.futures import ThreadPoolExecutor
+
+    def sign() -> bytes:
+        return signing.sign_pdf(
+            pdf=tiny_pdf("Quyet dinh cap giay phep"), credential=credential, mode="personal"
+        )
+
+    try:  # pyHanko runs its own event loop: not in the thread of Playwright's loop
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(sign).result()
+    finally:
+        signer_cache.invalidate(0)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_report_and_verification_tables_with_data_fit_the_screen(
+    people: Callable[..., Person], settings: Any, tmp_path: Any, width: int
+) -> None:
+    """The report's tables with rows in them and the verification page with a signature table
+    (issue #10 item 13): nothing overflows the page, the scrollable regions are focusable, axe
+    finds nothing serious."""
+    import datetime as dt
+
+    from chinhquyen.dossiers import services as dossiers
+    from chinhquyen.dossiers.tests.factories import T0, build_world, receive
+
+    settings.SIGNING_TSA_URL = ""
+    settings.SIGNING_SANDBOX = False
+    # a transactional test flushed the notification templates the migrations seeded
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("chinhquyen.notifications.migrations.0002_seed_templates").seed_templates(
+        apps, None
+    )
+    world = build_world()
+    for n in range(3):
+        start = T0 + dt.timedelta(hours=n)
+        moments = iter(start + dt.timedelta(hours=2 * k) for k in range(1, 6))
+        d = receive(world, when=start).dossier
+        d = dossiers.dossier_transfer(actor=world.desk_centre, dossier=d, at=next(moments))
+        d = dossiers.dossier_assign(
+            actor=world.head, dossier=d, assignee=world.spec, at=next(moments)
+        )
+        d = dossiers.dossier_step_complete(actor=world.spec, dossier=d, at=next(moments))
+        d = dossiers.dossier_submit_for_approval(actor=world.head, dossier=d, at=next(moments))
+        dossiers.dossier_approve(actor=world.leader, dossier=d, at=next(moments))
+
+    leader = people("lanh-dao-so", width=width)
+    sign_in(leader, world.governor, totp=True)
+    leader.go(reverse("reports:on_time") + "?tu_thang=2026-03&den_thang=2026-04")
+    page = leader.page
+    by_unit = page.get_by_role("region", name="Kết quả theo cơ quan")
+    expect(by_unit.get_by_role("row", name=re.compile(world.dept.name))).to_be_visible()
+    expect(page.get_by_role("region", name="Kết quả theo tháng")).to_be_visible()
+    _fits(leader, "thống kê đúng hạn có số liệu")
+
+    (tmp_path / "quyet-dinh.pdf").write_bytes(_signed_pdf())
+    citizen = people("cong-dan", width=width)
+    citizen.go(reverse("signing:verify"))
+    citizen.page.get_by_label(re.compile("Tệp")).set_input_files(tmp_path / "quyet-dinh.pdf")
+    citizen.page.get_by_role("button", name="Kiểm tra", exact=True).click()
+    table = citizen.page.get_by_role("region", name="Các chữ ký số trong tệp")
+    expect(table.get_by_role("cell", name="Trần Thị Bích Ngọc")).to_be_visible()
+    expect(citizen.page.get_by_role("status")).to_contain_text("Hợp lệ")
+    _fits(citizen, "kiểm tra chữ ký số có kết quả")
+    assert not _problems(citizen), _problems(citizen)
