@@ -95,9 +95,12 @@ def test_every_demo_form_paper_has_a_downloadable_template(demo, client):
     )
     assert forms.count() >= 15
     assert not forms.filter(template="").exists()
-    assert not RequiredPaper.objects.filter(version__in=versions.values()).exclude(
-        name__regex=r"^(Tờ khai|Đơn)"
-    ).exclude(template="").exists()  # identity cards, photos ... are not forms
+    assert (
+        not RequiredPaper.objects.filter(version__in=versions.values())
+        .exclude(name__regex=r"^(Tờ khai|Đơn)")
+        .exclude(template="")
+        .exists()
+    )  # identity cards, photos ... are not forms
     assert all(p.name.startswith(FORM_PREFIXES) for p in forms)
 
     birth = RequiredPaper.objects.get(
