@@ -65,11 +65,15 @@ def test_export_then_verify_against_the_registry_and_a_trusted_certificate(orgs,
     other = tmp_path / "b.pem"
     other.write_text(orgs["b"].certificate_pem)
     result, _ = verify(str(out), "--trust", str(other), "--json")
-    assert result == {
-        "valid": False,
-        "code": "unknown_certificate",
-        "reason": result["reason"],
-    } and result["reason"]
+    assert (
+        result
+        == {
+            "valid": False,
+            "code": "unknown_certificate",
+            "reason": result["reason"],
+        }
+        and result["reason"]
+    )
 
 
 def test_verify_reports_tampering(orgs, tmp_path):
