@@ -190,17 +190,22 @@ def outbox_send(row_id: int, *, now: dt.datetime | None = None) -> str:
     """One attempt for one due row; returns its state afterwards. Safe to run concurrently:
     the row is claimed by pushing its next attempt forward first."""
     when = now or timezone.now()
-    with transaction.atomic():
-        row = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=row_id, state=OutboxState.PENDING, next_attempt_at__lte=when)
-            .first()
+    current = (
+        OutboxMessage.objects.filter(
+            pk=row_id, state=OutboxState.PENDING, next_attempt_at__lte=when
         )
-        if row is None:
-            return "skipped"
-        row.attempts += 1
-        row.next_attempt_at = when + backoff(row.attempts)
-        row.save(update_fields=["attempts", "next_attempt_at"])
+        .values_list("attempts", flat=True)
+        .first()
+    )
+    if current is None:
+        return "skipped"
+    # claim it with one conditional UPDATE (any database): a concurrent sender that read the
+    # same attempt count updates nothing and skips the row
+    claimed = OutboxMessage.objects.filter(
+        pk=row_id, state=OutboxState.PENDING, attempts=current
+    ).update(attempts=current + 1, next_attempt_at=when + backoff(current + 1))
+    if not claimed:
+        return "skipped"
     row = OutboxMessage.objects.select_related(
         "peer", "exchange_message__from_organisation", "exchange_message__to_organisation"
     ).get(pk=row_id)
