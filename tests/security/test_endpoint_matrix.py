@@ -679,6 +679,11 @@ PAGES: dict[str, list[Case]] = {
     # reports: leaders and unit heads, within their scope
     "reports:on_time": [P(REPORTERS)],
     "reports:on_time_export": [P(REPORTERS)],
+    # integration: the operations page of the province's IT administrators
+    "integration:operations": [P({ROOT_ADMIN})],
+    # no dead letter in the world: 404 for the province's IT administrator, 403 for the others
+    # (the retry itself is tested in chinhquyen/integration/tests/test_operations.py)
+    "integration:retry": [P(NOBODY, method="POST", fmt="form", kwargs={"pk": 999999})],
     # integration: the national axis sandbox, only when INTEGRATION_AXIS_SANDBOX is on; a
     # machine endpoint (messages are signed and checked by their recipient), open to anyone then
     "integration:axis_send": [
