@@ -18,6 +18,13 @@ from .models import InboundMessage, OutboxMessage, OutboxState, Peer
 
 
 class PeerForm(forms.ModelForm):
+    endpoint_url = forms.URLField(
+        label="Địa chỉ nhận",
+        max_length=500,
+        assume_scheme="https",
+        help_text=Peer._meta.get_field("endpoint_url").help_text,
+    )
+
     class Meta:
         model = Peer
         fields = [
