@@ -32,7 +32,7 @@ def load_signing(context: dict[str, Any]) -> dict[str, Any]:
 # Apps whose data the provincial IT administrator edits in the Django admin (legal parameters
 # as data: calendar exceptions, office hours, procedures, notification templates, trust roots).
 ADMIN_GROUP_NAME = "Quản trị hệ thống tỉnh"
-ADMIN_GROUP_APPS = ("core", "catalog", "notifications", "signing", "documents")
+ADMIN_GROUP_APPS = ("core", "catalog", "notifications", "signing", "documents", "integration")
 # Read-only rights the group needs besides: the admin's organisation pickers (autocomplete of
 # a step's unit, a procedure's competent organisations, an issuer profile) need the view
 # permission of the organisation admin. Units themselves are managed in the app's pages.

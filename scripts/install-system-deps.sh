@@ -3,12 +3,13 @@
 # Fonts (Vietnamese-complete serif/sans for PDFs), Pango (WeasyPrint), poppler-utils (pdfsig,
 # pdftotext in tests), softhsm2 + opensc (PKCS#11 token tests), postgresql-client (pg_dump,
 # pgbench), chromium (the Playwright browser tests drive Debian's build), nodejs + npm (axe-core
-# for the browser tests' accessibility checks, installed by `npm ci`), gettext.
+# for the browser tests' accessibility checks, installed by `npm ci`), gettext, xmlsec1 (the
+# independent verifier of the edXML messages' XML signatures in the exchange tests).
 set -euo pipefail
 PACKAGES=(
   fonts-liberation fonts-liberation2 fonts-noto-core fonts-dejavu-core
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-  poppler-utils softhsm2 opensc gettext postgresql-client wrk
+  poppler-utils softhsm2 opensc gettext postgresql-client wrk xmlsec1
   chromium
 )
 # Node may come from elsewhere (NodeSource's nodejs bundles npm): only the commands matter.

@@ -11,7 +11,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("weasyprint", "pyhanko", "openpyxl", "playwright", "aiohttp", "jsonschema", "holidays")
+HEAVY = (
+    "weasyprint",
+    "pyhanko",
+    "openpyxl",
+    "playwright",
+    "aiohttp",
+    "jsonschema",
+    "holidays",
+    "signxml",
+)
 #: Loaded by some views' modules: kept out of start-up, allowed once the URLs are loaded.
 LAZY_ONLY_AT_SETUP = ("jsonschema", "holidays")
 

@@ -15,11 +15,20 @@ message; internal recipients' entries are withdrawn at once.
 
 Every function here runs inside the caller's transaction (the services are atomic); the
 ``exchange_*`` functions are services of their own.
+
+Exchange between deployments: the ``integration`` app registers callbacks in ``HOOKS`` (this
+app never imports it). ``message_created`` runs when a message for an external recipient is
+created (deliver, revoke), ``status_recorded`` after every status row; both inside the
+transaction, so the outbox row they write commits with the change. The receiving side calls
+``receive_external`` / ``receive_external_revoke``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -33,8 +42,10 @@ from chinhquyen.orgs.models import Organisation
 from . import files, signing, workflow
 from .history import incoming_search_text, record_event
 from .models import (
+    PRIORITY_URGENCY,
     URGENCY_PRIORITY,
     BusinessType,
+    DocumentType,
     ExchangeMessage,
     ExchangeStatus,
     IncomingDocument,
@@ -45,6 +56,17 @@ from .models import (
 )
 from .numbering import format_number, issuing_organisation
 from .permissions import is_clerk_of, is_leader_of
+
+logger = logging.getLogger(__name__)
+
+#: Callbacks of the transport between deployments, by event (see the module docstring).
+HOOKS: dict[str, list[Callable[..., None]]] = {"message_created": [], "status_recorded": []}
+
+
+def _run_hooks(event: str, **kwargs: Any) -> None:
+    for callback in HOOKS[event]:
+        callback(**kwargs)
+
 
 TAKE_BACK_CODES = (
     StatusCode.TAKE_BACK_REQUESTED,
@@ -108,6 +130,7 @@ def record_status(
     message.status = code
     message.status_at = when
     message.save(update_fields=["status", "status_at"])
+    _run_hooks("status_recorded", message=message, status=status)
     return status
 
 
@@ -250,6 +273,11 @@ def _header_from(outgoing: OutgoingDocument, *, sender: User | None) -> dict[str
     }
 
 
+def message_header(outgoing: OutgoingDocument) -> dict[str, object]:
+    """The ``ExchangeMessage`` header fields of an outgoing document (for exports)."""
+    return _header_from(outgoing, sender=None)
+
+
 def deliver(
     *,
     outgoing: OutgoingDocument,
@@ -296,6 +324,8 @@ def deliver(
             )
             message.save(update_fields=["incoming"])
             record_status(message=message, code=StatusCode.ARRIVED, organisation=target, at=at)
+        else:
+            _run_hooks("message_created", message=message)
         messages.append(message)
     return messages
 
@@ -334,8 +364,119 @@ def revoke_messages(
                 organisation=original.to_organisation,
                 at=at,
             )
+        elif original.to_organisation_id is None:
+            _run_hooks("message_created", message=revoke)
         created.append(revoke)
     return created
+
+
+def receive_external(
+    *,
+    organisation: Organisation,
+    header: dict[str, Any],
+    files_in: list[tuple[str, bytes]],
+    at: dt.datetime,
+) -> ExchangeMessage:
+    """A document sent by another deployment to ``organisation``: its incoming entry waits for
+    the clerk ("Chờ vào sổ") and the message gets **01 arrived** (reported back by the hooks).
+
+    ``header`` holds ``ExchangeMessage`` fields of the sender's message; ``files_in`` the
+    attachments (name, content): the first PDF is the main file, the others are kept when their
+    type is accepted for incoming documents.
+    """
+    type_code = str(header.get("document_type_code", ""))
+    document_type = (
+        DocumentType.objects.filter(edxml_code=type_code).first()
+        or DocumentType.objects.filter(abbreviation=type_code).exclude(abbreviation="").first()
+        if type_code
+        else None
+    )
+    number = str(header.get("code_number", ""))
+    notation = str(header.get("code_notation", ""))
+    incoming = IncomingDocument.objects.create(
+        organisation=organisation,
+        status=IncomingStatus.RECEIVED,
+        received_at=at,
+        sender_name=str(header.get("from_name", ""))[:255] or str(header["from_organ_id"]),
+        sender_code=str(header["from_organ_id"])[:35],
+        number_notation=(f"{number}/{notation}" if number else notation)[:100],
+        document_date=header.get("promulgation_date"),
+        document_type=document_type,
+        summary=str(header.get("subject", "")) or "(không có trích yếu)",
+        urgency=PRIORITY_URGENCY.get(int(header.get("priority") or 0), "normal"),
+        pages=header.get("page_count"),
+        signer_name=str(header.get("signer_name", ""))[:150],
+        is_electronic=True,
+        deadline=header.get("due_date"),
+    )
+    main_pdf: bytes | None = None
+    for name, content in files_in:
+        try:
+            checked = files.check_upload(content, allowed=files.INCOMING_TYPES, name=name)
+        except DomainError:
+            logger.warning("documents.exchange.attachment_skipped", extra={"file": name})
+            continue
+        is_main = main_pdf is None and checked.is_pdf
+        row = IncomingFile(
+            document=incoming,
+            name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            is_main=is_main,
+        )
+        row.file.save(checked.name, checked.django_file(), save=False)
+        row.save()
+        if is_main:
+            main_pdf = content
+    if main_pdf is not None:
+        incoming.extracted_text = files.extract_text(main_pdf)
+        incoming.signature_check = signing.verify(main_pdf)
+    incoming.search_text = incoming_search_text(incoming)
+    incoming.save(update_fields=["extracted_text", "signature_check", "search_text"])
+    record_event(
+        document=incoming,
+        action="receive",
+        actor=None,
+        to_status=IncomingStatus.RECEIVED,
+        note=f"Nhận liên thông từ {incoming.sender_name} ({incoming.sender_code}).",
+        at=at,
+    )
+    fields = {f.name for f in ExchangeMessage._meta.get_fields()}
+    message = ExchangeMessage.objects.create(
+        **{k: v for k, v in header.items() if k in fields},
+        from_organisation=None,
+        to_organisation=organisation,
+        to_organ_id=organ_id(organisation),
+        to_name=organisation.name,
+        incoming=incoming,
+        business_type=BusinessType.NEW,
+        created_at=at,
+    )
+    record_status(message=message, code=StatusCode.ARRIVED, organisation=organisation, at=at)
+    return message
+
+
+def receive_external_revoke(
+    *, original: ExchangeMessage, reason: str, at: dt.datetime
+) -> ExchangeMessage:
+    """The sender (another deployment) revoked a document it sent: the incoming entry is
+    withdrawn and a business type 1 message is kept beside the original."""
+    revoke = ExchangeMessage.objects.get(pk=original.pk)
+    revoke.pk = None
+    revoke.id = None
+    revoke.related = original
+    revoke.business_type = BusinessType.REVOKE
+    revoke.business_reason = reason
+    revoke.status = ""
+    revoke.status_at = None
+    revoke.created_at = at
+    revoke.save(force_insert=True)
+    if original.incoming is not None:
+        _withdraw_incoming(
+            original.incoming, actor=None, reason=f"Nơi gửi thu hồi văn bản: {reason}", at=at
+        )
+    return revoke
 
 
 def _take_back_state(message: ExchangeMessage) -> str:

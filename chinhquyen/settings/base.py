@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "chinhquyen.documents",
     "chinhquyen.tasks",
     "chinhquyen.reports",
+    "chinhquyen.integration",
     "chinhquyen.web",
 ]
 
@@ -400,6 +401,16 @@ SIGNING_TSA_URL = env("SIGNING_TSA_URL", "")  # "" = PAdES B-B; an RFC 3161 URL 
 SIGNING_TSA_TIMEOUT = int(env("SIGNING_TSA_TIMEOUT", "10"))
 SIGNING_SANDBOX = env_bool("SIGNING_SANDBOX", False)  # sandbox TSA and remote signing (demo)
 SIGNING_REMOTE_TIMEOUT = int(env("SIGNING_REMOTE_TIMEOUT", "300"))
+
+# --- Exchange between deployments (edXML over HTTP, the national axis) ----------------------
+INTEGRATION_HTTP_TIMEOUT = float(env("INTEGRATION_HTTP_TIMEOUT", "30"))
+INTEGRATION_REPLAY_WINDOW = int(env("INTEGRATION_REPLAY_WINDOW", "86400"))  # seconds
+INTEGRATION_MAX_ATTEMPTS = int(env("INTEGRATION_MAX_ATTEMPTS", "12"))
+INTEGRATION_RETRY_BASE_SECONDS = int(env("INTEGRATION_RETRY_BASE_SECONDS", "30"))
+INTEGRATION_AXIS_URL = env("INTEGRATION_AXIS_URL", "")  # the national axis (or the sandbox)
+INTEGRATION_AXIS_SANDBOX = env_bool(
+    "INTEGRATION_AXIS_SANDBOX", False
+)  # /lien-thong/truc-thu-nghiem/
 
 # --- Online payment (VNPay-style protocol; a local sandbox gateway speaks it in the demo) ----
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "vnpay_sandbox")  # "vnpay" | "vnpay_sandbox"

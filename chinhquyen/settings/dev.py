@@ -10,3 +10,4 @@ STORAGES["staticfiles"] = {  # noqa: F405
 
 # Local sandboxes speaking the real protocols (never in production).
 SIGNING_SANDBOX = env_bool("SIGNING_SANDBOX", True)
+INTEGRATION_AXIS_SANDBOX = env_bool("INTEGRATION_AXIS_SANDBOX", True)

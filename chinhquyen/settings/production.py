@@ -25,6 +25,11 @@ PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "vnpay")
 DEMO_DATA_ALLOWED = False
 
 # Sandboxes speak the real protocols with demo keys: never in production.
-for _sandbox in ("OIDC_SANDBOX", "SIGNING_SANDBOX", "NOTIFY_SMS_SANDBOX"):
+for _sandbox in (
+    "OIDC_SANDBOX",
+    "SIGNING_SANDBOX",
+    "NOTIFY_SMS_SANDBOX",
+    "INTEGRATION_AXIS_SANDBOX",
+):
     if env_bool(_sandbox, False):
         raise ImproperlyConfigured(f"{_sandbox} must not be enabled in production")

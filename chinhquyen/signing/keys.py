@@ -38,6 +38,11 @@ class FastSimpleSigner(SimpleSigner):
         super().__init__(*args, **kwargs)
         self._pyca_key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
 
+    @property
+    def private_key(self) -> Any:
+        """The ``cryptography`` private key (for other signature formats: XML-DSig)."""
+        return self._pyca_key
+
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
         algo = mechanism.signature_algo

@@ -679,6 +679,43 @@ PAGES: dict[str, list[Case]] = {
     # reports: leaders and unit heads, within their scope
     "reports:on_time": [P(REPORTERS)],
     "reports:on_time_export": [P(REPORTERS)],
+    # integration: the operations page of the province's IT administrators
+    "integration:operations": [P({ROOT_ADMIN})],
+    # no dead letter in the world: 404 for the province's IT administrator, 403 for the others
+    # (the retry itself is tested in chinhquyen/integration/tests/test_operations.py)
+    "integration:retry": [P(NOBODY, method="POST", fmt="form", kwargs={"pk": 999999})],
+    # integration: the national axis sandbox, only when INTEGRATION_AXIS_SANDBOX is on; a
+    # machine endpoint (messages are signed and checked by their recipient), open to anyone then
+    "integration:axis_send": [
+        P(NOBODY, method="POST", fmt="raw", content_type="application/xml"),
+        P(
+            EVERYONE,
+            method="POST",
+            fmt="raw",
+            content_type="application/xml",
+            body={"raw": b"<not-edxml/>"},
+            headers={"X-To-Organ-Id": "000.00.00.G12"},
+            settings={"INTEGRATION_AXIS_SANDBOX": True},
+        ),
+    ],
+    "integration:axis_inbox": [
+        P(NOBODY, kwargs={"organ_id": "000.00.00.G12"}),
+        P(
+            EVERYONE,
+            kwargs={"organ_id": "000.00.00.G12"},
+            settings={"INTEGRATION_AXIS_SANDBOX": True},
+        ),
+    ],
+    "integration:axis_ack": [
+        P(NOBODY, method="POST", fmt="form", kwargs={"organ_id": "000.00.00.G12", "pk": 1}),
+        P(
+            EVERYONE,
+            method="POST",
+            fmt="form",
+            kwargs={"organ_id": "000.00.00.G12", "pk": 999999},
+            settings={"INTEGRATION_AXIS_SANDBOX": True},
+        ),
+    ],
     # notifications: the SMS gateway sandbox, only when NOTIFY_SMS_SANDBOX is on, with its key
     "notifications:sms_sandbox": [
         P(NOBODY, method="POST", fmt="json", body={}),
@@ -779,6 +816,9 @@ ADMIN_MODELS: dict[str, str] = {
     "documents.unitabbreviation": "vacd",
     "documents.register": "vc",
     "tasks.reminderrule": "",  # superusers (the tasks app is not in the demo admin group yet)
+    "integration.peer": "vacd",
+    "integration.outboxmessage": "v",  # read-only; dead letters are retried by an action
+    "integration.inboundmessage": "v",
 }
 
 
@@ -849,6 +889,12 @@ PAGES.update(admin_cases())
 # --- the API: every operation of openapi.yaml -----------------------------------------------
 
 A = Case
+UNSIGNED_EDXML = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<edXML:edXML xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016"><edXML:edXMLEnvelope>'
+    b"<edXML:edXMLHeader><edXML:MessageHeader/><edXML:Signature/></edXML:edXMLHeader>"
+    b"</edXML:edXMLEnvelope></edXML:edXML>"
+)
 OWN_DOCS = own("clerk", "leader", "unit_head", "specialist")  # named on X's documents
 OTHER_DOCS = other("clerk", "leader", "unit_head", "specialist")
 X_PAYMENT = S(CITIZEN) | own("leader", "it_admin") | {ROOT_ADMIN}
@@ -1000,6 +1046,17 @@ API: dict[str, list[Case]] = {
         )
     ],
     "organisations_export": [A(IT_ADMINS)],
+    # integration: the exchange endpoint takes only messages signed by a registered peer; no
+    # session or API key lets anyone in (an unsigned edXML message is refused for all)
+    "integration_edxml_receive": [
+        A(
+            NOBODY,
+            method="POST",
+            fmt="raw",
+            content_type="application/xml",
+            body={"raw": UNSIGNED_EDXML},
+        )
+    ],
     # reports
     "reports_on_time": [
         A(
