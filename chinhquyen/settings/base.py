@@ -400,6 +400,9 @@ SIGNING_TSA_URL = env("SIGNING_TSA_URL", "")  # "" = PAdES B-B; an RFC 3161 URL 
 SIGNING_TSA_TIMEOUT = int(env("SIGNING_TSA_TIMEOUT", "10"))
 SIGNING_SANDBOX = env_bool("SIGNING_SANDBOX", False)  # sandbox TSA and remote signing (demo)
 SIGNING_REMOTE_TIMEOUT = int(env("SIGNING_REMOTE_TIMEOUT", "300"))
+# two-step signing with the official's own device (USB token through the signing agent)
+SIGNING_PREPARED_TIMEOUT = int(env("SIGNING_PREPARED_TIMEOUT", "600"))
+SIGNING_CRL_FILES = env("SIGNING_CRL_FILES", "")  # comma-separated CRL files (PEM or DER)
 
 # --- Online payment (VNPay-style protocol; a local sandbox gateway speaks it in the demo) ----
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "vnpay_sandbox")  # "vnpay" | "vnpay_sandbox"
