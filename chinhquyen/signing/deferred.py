@@ -23,7 +23,7 @@ import hashlib
 import io
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -58,6 +59,13 @@ from .models import (
     PreparedStatus,
     SigningCredential,
 )
+from .purposes import (  # noqa: F401  (re-exported)
+    _PURPOSES,
+    CompletionHook,
+    SigningTarget,
+    register_completion_hook,
+    register_purpose,
+)
 from .verification import VerificationResult, collect_trust_roots, verify_pdf
 
 logger = logging.getLogger(__name__)
@@ -78,18 +86,6 @@ def crl_files() -> list[Path]:
     raw = getattr(settings, "SIGNING_CRL_FILES", "") or ""
     items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
     return [Path(str(p).strip()) for p in items if str(p).strip()]
-
-
-# --- Completion hooks (how the document moves on; registered by the apps above signing) ----
-
-CompletionHook = Callable[[PreparedSignature, bytes], None]
-_HOOKS: dict[str, CompletionHook] = {}
-
-
-def register_completion_hook(purpose: str, hook: CompletionHook) -> None:
-    """``hook(prepared, signed_pdf)`` runs in the completing transaction once the signed PDF
-    has passed verification (e.g. the documents app stores it and issues the document)."""
-    _HOOKS[purpose] = hook
 
 
 # --- Security events ------------------------------------------------------------------------
@@ -364,7 +360,7 @@ def prepare(
     """Prepare ``pdf`` for ``official``'s personal signature with his registered certificate;
     returns the preparation whose ``digest`` (SHA-256 of the signed attributes) his device
     must sign."""
-    if purpose and purpose not in _HOOKS:
+    if purpose and purpose not in _PURPOSES:
         raise DomainError("Mục đích ký không được hỗ trợ.", code="bad_purpose")
     certificate = certificate or registered_certificate(official)
     if certificate.official_id != official.pk or certificate.status != CertificateStatus.APPROVED:
@@ -413,6 +409,53 @@ def prepare(
             reserved_region_end=result.end,
             expires_at=timezone.now() + prepared_timeout(),
         )
+
+
+@dataclass(frozen=True)
+class PrepareOutcome:
+    target_id: str
+    prepared: PreparedSignature | None = None
+    code: str = ""
+    message: str = ""
+
+
+def prepare_targets(
+    *, actor: User, purpose: str, target_ids: Sequence[str]
+) -> list[PrepareOutcome]:
+    """Prepare the actor's signature on each target of ``purpose`` (a batch when several);
+    each target succeeds or fails on its own."""
+    registered = _PURPOSES.get(purpose)
+    if registered is None or registered.load is None:
+        raise DomainError("Mục đích ký không được hỗ trợ.", code="bad_purpose")
+    certificate = registered_certificate(actor)
+    batch = uuid.uuid4() if len(target_ids) > 1 else None
+    outcomes: list[PrepareOutcome] = []
+    for target_id in target_ids:
+        try:
+            target = registered.load(actor, str(target_id))
+            prepared = prepare(
+                actor=actor,
+                pdf=target.pdf,
+                official=actor,
+                description=target.description,
+                certificate=certificate,
+                target=target.target,
+                purpose=purpose,
+                reason=target.reason,
+                location=target.location,
+                batch=batch,
+            )
+        except DomainError as exc:
+            outcomes.append(
+                PrepareOutcome(str(target_id), code=exc.error_code, message=str(exc.detail))
+            )
+        except PermissionDenied as exc:
+            outcomes.append(
+                PrepareOutcome(str(target_id), code="permission_denied", message=str(exc))
+            )
+        else:
+            outcomes.append(PrepareOutcome(str(target_id), prepared=prepared))
+    return outcomes
 
 
 # --- Complete -------------------------------------------------------------------------------
@@ -649,9 +692,9 @@ def complete(
         locked.status = PreparedStatus.COMPLETED
         locked.completed_at = timezone.now()
         locked.save(update_fields=["signed_pdf", "status", "completed_at"])
-        hook = _HOOKS.get(locked.purpose) if locked.purpose else None
-        if hook is not None:
-            hook(locked, signed_pdf)
+        registered = _PURPOSES.get(locked.purpose) if locked.purpose else None
+        if registered is not None:
+            registered.complete(locked, signed_pdf)
     return locked
 
 
@@ -729,6 +772,10 @@ def complete_batch(
         except DomainError as exc:
             outcomes.append(
                 ItemOutcome(prepared_id, False, code=exc.error_code, message=str(exc.detail))
+            )
+        except PermissionDenied as exc:
+            outcomes.append(
+                ItemOutcome(prepared_id, False, code="permission_denied", message=str(exc))
             )
         else:
             outcomes.append(ItemOutcome(prepared_id, True, message="Đã ký."))

@@ -1065,6 +1065,19 @@ API: dict[str, list[Case]] = {
             body=lambda w: {"file": upload("van-ban.pdf", valid_pdf())},
         )
     ],
+    # officials sign with their own device (two-step signing)
+    "signing_certificates_list": [A(OFFICIAL)],
+    "signing_certificates_register": [
+        A(OFFICIAL, method="POST", body={"certificate_pem": "không phải chứng thư"})
+    ],
+    # an IT administrator decides (a body without a decision: 400 for them, denied for others)
+    "signing_certificates_decide": [A(IT_ADMINS, method="POST", kwargs={"id": 1}, body={})],
+    "signing_deferred_prepare": [
+        A(OFFICIAL, method="POST", body={"purpose": "documents.outgoing_sign", "target_ids": ["1"]})
+    ],
+    "signing_deferred_complete": [
+        A(OFFICIAL, method="POST", body={"items": [{"id": 1, "signature": "AA=="}]})
+    ],
     # dossiers: public lookup
     "public_dossier_lookup": [
         A(
