@@ -266,6 +266,10 @@ if OIDC_SERVER_URL:
 
     _oidc = _urlsplit(OIDC_SERVER_URL)
     CSP_OVERRIDES["form-action"] = f"'self' {_oidc.scheme}://{_oidc.netloc}"
+# The officer's page talks to the signing agent on the official's computer (USB token).
+SIGNING_AGENT_URL = env("SIGNING_AGENT_URL", "http://127.0.0.1:8765").rstrip("/")
+if SIGNING_AGENT_URL:
+    CSP_OVERRIDES["connect-src"] = f"'self' {SIGNING_AGENT_URL}"
 if OIDC_SERVER_URL and OIDC_CLIENT_ID:
     SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
         {

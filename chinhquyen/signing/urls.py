@@ -7,4 +7,5 @@ urlpatterns = [
     path("kiem-tra/", views.verify, name="verify"),
     path("xac-nhan/<int:pk>/", views.confirm, name="confirm"),
     path("sandbox/tsa/", views.sandbox_tsa, name="sandbox_tsa"),
+    path("chung-thu/", views.certificates, name="certificates"),
 ]

@@ -140,3 +140,67 @@ def sandbox_tsa(request: HttpRequest) -> HttpResponse:
         )
     reply = timestamper.request_tsa_response(query)  # type: ignore[attr-defined]
     return HttpResponse(reply.dump(), content_type="application/timestamp-reply")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificates(request: HttpRequest) -> HttpResponse:
+    """ "Chứng thư số của tôi": an official registers the certificate of his USB token; an IT
+    administrator sees the certificates waiting for approval and decides (both audited)."""
+    from chinhquyen.accounts.permissions import is_official
+
+    from . import deferred
+    from .models import CertificateStatus, OfficialCertificate
+
+    user = request.user
+    if not is_official(user):
+        raise PermissionDenied
+    is_admin = deferred.may_decide_certificates(user)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "register")
+        try:
+            if action == "register":
+                upload = request.FILES.get("certificate")
+                data: str | bytes = (
+                    upload.read(20001) if upload is not None else request.POST.get("pem", "")
+                )
+                if not data or len(data) > 20000:
+                    raise DomainError("Vui lòng chọn tệp chứng thư số (PEM hoặc DER).")
+                deferred.certificate_register(actor=user, official=user, certificate_pem=data)  # type: ignore[arg-type]
+                messages.success(request, "Đã đăng ký chứng thư số; chờ quản trị phê duyệt.")
+            elif action in ("approve", "reject") and is_admin:
+                pk = int(request.POST.get("certificate") or 0)
+                get_object_or_404(OfficialCertificate, pk=pk)
+                deferred.certificate_decide(
+                    actor=user,  # type: ignore[arg-type]
+                    certificate_id=pk,
+                    approve=action == "approve",
+                    note=request.POST.get("note", "")[:500],
+                )
+                messages.success(request, "Đã phê duyệt." if action == "approve" else "Đã từ chối.")
+            else:
+                raise PermissionDenied
+        except DomainError as exc:
+            error = str(exc.detail)
+            status = 400
+        except ValueError:
+            error = "Yêu cầu không hợp lệ."
+            status = 400
+        else:
+            return HttpResponseRedirect(reverse("signing:certificates"))
+    own = OfficialCertificate.objects.filter(official_id=user.pk)
+    pending = (
+        OfficialCertificate.objects.filter(status=CertificateStatus.PENDING).select_related(
+            "official"
+        )
+        if is_admin
+        else OfficialCertificate.objects.none()
+    )
+    return render(
+        request,
+        "signing/certificates.html",
+        {"own": own, "pending": pending, "is_admin": is_admin, "error": error},
+        status=status,
+    )

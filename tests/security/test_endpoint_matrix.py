@@ -396,6 +396,12 @@ PAGES: dict[str, list[Case]] = {
             settings={"SIGNING_SANDBOX": True},
         ),
     ],
+    # officials register the certificate of their USB token; IT administrators decide
+    "signing:certificates": [
+        P(OFFICIAL),
+        P(OFFICIAL, method="POST", body={"action": "register"}),  # no file: the form's error
+        P(IT_ADMINS, method="POST", body={"action": "approve", "certificate": "x"}),
+    ],
     "signing:sandbox_tsa": [
         P(NOBODY, method="POST", fmt="raw", content_type="application/timestamp-query"),
         # the sandbox timestamp server is a machine endpoint: anyone may ask (bad request here)

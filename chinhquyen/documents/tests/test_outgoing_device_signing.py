@@ -105,3 +105,44 @@ def test_only_the_approving_leader_prepares(world, registered, signer_pairs):
     )
     assert outcomes[0].prepared is not None
     assert outcomes[1].code == "not_found"
+
+
+def test_officer_page_offers_usb_token_signing(world, credentials):
+    from django.test import Client
+    from django.urls import reverse
+
+    document = issued(world)
+    client = Client()
+    client.force_login(world.leader)
+    page = client.get(reverse("documents:outgoing_detail", args=[document.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Ký bằng USB token" in html and "signing/agent" in html
+    assert 'data-purpose="documents.outgoing_sign"' in html
+    assert "http://127.0.0.1:8765" in page["Content-Security-Policy"]
+
+
+def test_certificate_page_register_and_approve(world, signer_pairs):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    from chinhquyen.signing.models import CertificateStatus, OfficialCertificate
+
+    leader = Client()
+    leader.force_login(world.leader)
+    url = reverse("signing:certificates")
+    pem = signer_pairs["person"].certificate_pem.encode()
+    response = leader.post(url, {"certificate": SimpleUploadedFile("token.cer", pem)})
+    assert response.status_code == 302
+    cert = OfficialCertificate.objects.get(official=world.leader)
+    assert cert.status == CertificateStatus.PENDING
+    assert leader.post(url, {"action": "approve", "certificate": cert.pk}).status_code == 403
+
+    admin = make_official(world.justice, Role.IT_ADMIN, full_name="Quản trị", totp=True)
+    it = Client()
+    it.force_login(admin)
+    assert cert.subject in it.get(url).content.decode()
+    assert it.post(url, {"action": "approve", "certificate": cert.pk}).status_code == 302
+    cert.refresh_from_db()
+    assert cert.status == CertificateStatus.APPROVED and cert.decided_by == admin
