@@ -407,6 +407,11 @@ SIGNING_REMOTE_TIMEOUT = int(env("SIGNING_REMOTE_TIMEOUT", "300"))
 # two-step signing with the official's own device (USB token through the signing agent)
 SIGNING_PREPARED_TIMEOUT = int(env("SIGNING_PREPARED_TIMEOUT", "600"))
 SIGNING_CRL_FILES = env("SIGNING_CRL_FILES", "")  # comma-separated CRL files (PEM or DER)
+# a SmartCA-style remote signing service over HTTP (signing.remote_http); the sandbox serves
+# the same protocol at <site>/ky-so/sandbox/ky-tu-xa
+SIGNING_REMOTE_URL = env("SIGNING_REMOTE_URL", "")
+SIGNING_REMOTE_API_KEY = env("SIGNING_REMOTE_API_KEY", "")
+SIGNING_REMOTE_HTTP_TIMEOUT = float(env("SIGNING_REMOTE_HTTP_TIMEOUT", "10"))
 
 # --- Online payment (VNPay-style protocol; a local sandbox gateway speaks it in the demo) ----
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "vnpay_sandbox")  # "vnpay" | "vnpay_sandbox"

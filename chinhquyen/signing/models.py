@@ -292,6 +292,9 @@ class PreparedSignature(models.Model):
         "mục đích", max_length=50, blank=True, help_text="Tên hàm xử lý sau khi ký xong."
     )
     batch = models.UUIDField("lô ký", null=True, blank=True, db_index=True)
+    remote_transaction_id = models.CharField(
+        "mã giao dịch ký từ xa", max_length=150, blank=True, db_index=True
+    )
     description = models.CharField("nội dung", max_length=500)
     md_algorithm = models.CharField(max_length=20, default="sha256")
     document_digest = models.BinaryField()
@@ -323,3 +326,29 @@ class PreparedSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description} ({self.get_status_display()})"
+
+
+class SandboxTransaction(models.Model):
+    """The sandbox remote signing service's side of a transaction (it speaks the same HTTP
+    protocol as a real SmartCA-style service, see ``remote_http``): a digest waiting for the
+    official's confirmation on his phone, then its signature."""
+
+    transaction_id = models.CharField(max_length=64, unique=True)
+    user_id = models.CharField("mã người dùng", max_length=150)
+    description = models.CharField("nội dung", max_length=500)
+    algorithm = models.CharField(max_length=20, default="sha256")
+    digests = models.JSONField(default=list, help_text="Giá trị băm (base64).")
+    signatures = models.JSONField(default=list, help_text="Chữ ký (base64).")
+    certificate_chain = models.JSONField(default=list)
+    status = models.CharField(max_length=10, default="pending")
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "giao dịch ký từ xa thử nghiệm"
+        verbose_name_plural = "giao dịch ký từ xa thử nghiệm"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.transaction_id} ({self.status})"

@@ -204,3 +204,77 @@ def certificates(request: HttpRequest) -> HttpResponse:
         {"own": own, "pending": pending, "is_admin": is_admin, "error": error},
         status=status,
     )
+
+
+# --- The sandbox remote signing service over HTTP (the protocol of ``remote_http``) ---------
+
+
+def _sandbox_json(status: int, body: dict) -> HttpResponse:
+    import json
+
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        content_type="application/json; charset=utf-8",
+    )
+
+
+def _sandbox_gate(request: HttpRequest) -> HttpResponse | None:
+    from .remote_http import sandbox_api_key_ok
+    from .services import sandbox_enabled
+
+    if not sandbox_enabled():
+        raise Http404
+    if not sandbox_api_key_ok(request.headers.get("Authorization", "")):
+        return _sandbox_json(
+            401, {"error": {"code": "unauthorized", "message": "Khóa truy cập không đúng."}}
+        )
+    return None
+
+
+@csrf_exempt
+@require_POST
+def sandbox_remote_sign(request: HttpRequest) -> HttpResponse:
+    """The sandbox SmartCA-style service: a signing request (machine endpoint)."""
+    import json
+
+    from .remote_http import sandbox_create
+
+    refused = _sandbox_gate(request)
+    if refused is not None:
+        return refused
+    try:
+        body = json.loads(request.body or b"{}")
+        if not isinstance(body, dict):
+            raise ValueError
+        tx = sandbox_create(body=body)
+    except ValueError:
+        return _sandbox_json(
+            400, {"error": {"code": "bad_request", "message": "Nội dung không phải JSON."}}
+        )
+    except DomainError as exc:
+        return _sandbox_json(400, {"error": {"code": exc.error_code, "message": str(exc.detail)}})
+    return _sandbox_json(
+        201,
+        {
+            "transaction_id": tx.transaction_id,
+            "status": "pending",
+            "expires_at": tx.expires_at.isoformat(),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def sandbox_remote_transaction(request: HttpRequest, transaction_id: str) -> HttpResponse:
+    from .models import SandboxTransaction
+    from .remote_http import sandbox_view
+
+    refused = _sandbox_gate(request)
+    if refused is not None:
+        return refused
+    tx = SandboxTransaction.objects.filter(transaction_id=transaction_id).first()
+    if tx is None:
+        return _sandbox_json(
+            404, {"error": {"code": "not_found", "message": "Không có giao dịch này."}}
+        )
+    return _sandbox_json(200, sandbox_view(tx))

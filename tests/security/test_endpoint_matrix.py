@@ -402,6 +402,14 @@ PAGES: dict[str, list[Case]] = {
         P(OFFICIAL, method="POST", body={"action": "register"}),  # no file: the form's error
         P(IT_ADMINS, method="POST", body={"action": "approve", "certificate": "x"}),
     ],
+    # the sandbox remote signing service (machine endpoints, SmartCA-style protocol)
+    "signing:sandbox_remote_sign": [
+        P(NOBODY, method="POST", body={}),  # sandbox off: no such service
+        P(EVERYONE, method="POST", body={}, settings={"SIGNING_SANDBOX": True}),  # a 400
+    ],
+    "signing:sandbox_remote_transaction": [
+        P(NOBODY, kwargs={"transaction_id": "khong-co"}, settings={"SIGNING_SANDBOX": True}),
+    ],
     "signing:sandbox_tsa": [
         P(NOBODY, method="POST", fmt="raw", content_type="application/timestamp-query"),
         # the sandbox timestamp server is a machine endpoint: anyone may ask (bad request here)
