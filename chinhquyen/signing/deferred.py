@@ -420,14 +420,14 @@ class PrepareOutcome:
 
 
 def prepare_targets(
-    *, actor: User, purpose: str, target_ids: Sequence[str]
+    *, actor: User, purpose: str, target_ids: Sequence[str], remote: bool = False
 ) -> list[PrepareOutcome]:
     """Prepare the actor's signature on each target of ``purpose`` (a batch when several);
     each target succeeds or fails on its own."""
     registered = _PURPOSES.get(purpose)
     if registered is None or registered.load is None:
         raise DomainError("Mục đích ký không được hỗ trợ.", code="bad_purpose")
-    certificate = registered_certificate(actor)
+    certificate = registered_certificate(actor, remote=remote)
     batch = uuid.uuid4() if len(target_ids) > 1 else None
     outcomes: list[PrepareOutcome] = []
     for target_id in target_ids:

@@ -1089,6 +1089,11 @@ API: dict[str, list[Case]] = {
     "signing_deferred_prepare": [
         A(OFFICIAL, method="POST", body={"purpose": "documents.outgoing_sign", "target_ids": ["1"]})
     ],
+    # remote signing: nothing prepared (404) / no such transaction (404) for every official
+    "signing_deferred_remote_request": [
+        A(NOBODY, method="POST", body={"ids": [999999], "description": "x"})
+    ],
+    "signing_deferred_remote_poll": [A(NOBODY, method="POST", body={"transaction_id": "x"})],
     "signing_deferred_complete": [
         A(OFFICIAL, method="POST", body={"items": [{"id": 1, "signature": "AA=="}]})
     ],

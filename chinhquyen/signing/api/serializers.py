@@ -84,6 +84,9 @@ class PrepareRequestSerializer(serializers.Serializer):
     target_ids = serializers.ListField(
         child=serializers.CharField(max_length=64), min_length=1, max_length=100
     )
+    remote = serializers.BooleanField(
+        default=False, help_text="Ký số từ xa (chứng thư của dịch vụ ký từ xa đã đăng ký)."
+    )
 
 
 class PreparedItemSerializer(serializers.Serializer):
@@ -123,4 +126,23 @@ class CompletedItemSerializer(serializers.Serializer):
 
 
 class CompleteResponseSerializer(serializers.Serializer):
+    items = CompletedItemSerializer(many=True)
+
+
+class RemoteRequestSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=100)
+    description = serializers.CharField(max_length=500)
+
+
+class RemoteRequestResponseSerializer(serializers.Serializer):
+    transaction_id = serializers.CharField()
+
+
+class RemotePollSerializer(serializers.Serializer):
+    transaction_id = serializers.CharField(max_length=150)
+
+
+class RemotePollResponseSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="pending | completed | rejected | expired | failed")
+    message = serializers.CharField()
     items = CompletedItemSerializer(many=True)

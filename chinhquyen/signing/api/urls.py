@@ -15,4 +15,10 @@ urlpatterns = [
     ),
     path("signing/deferred/prepare/", views.PrepareView.as_view(), name="deferred_prepare"),
     path("signing/deferred/complete/", views.CompleteView.as_view(), name="deferred_complete"),
+    path("signing/deferred/remote/", views.RemoteRequestView.as_view(), name="deferred_remote"),
+    path(
+        "signing/deferred/remote/poll/",
+        views.RemotePollView.as_view(),
+        name="deferred_remote_poll",
+    ),
 ]

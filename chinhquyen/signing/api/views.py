@@ -24,6 +24,10 @@ from .serializers import (
     OfficialCertificateSerializer,
     PrepareRequestSerializer,
     PrepareResponseSerializer,
+    RemotePollResponseSerializer,
+    RemotePollSerializer,
+    RemoteRequestResponseSerializer,
+    RemoteRequestSerializer,
     VerificationResultSerializer,
     VerifyRequestSerializer,
 )
@@ -199,11 +203,14 @@ class PrepareView(APIView):
         serializer = PrepareRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = cast(User, request.user)
-        certificate = deferred.registered_certificate(user)
+        certificate = deferred.registered_certificate(
+            user, remote=serializer.validated_data["remote"]
+        )
         outcomes = deferred.prepare_targets(
             actor=user,
             purpose=serializer.validated_data["purpose"],
             target_ids=serializer.validated_data["target_ids"],
+            remote=serializer.validated_data["remote"],
         )
         items = []
         for outcome in outcomes:
@@ -272,3 +279,64 @@ class CompleteView(APIView):
             for o in outcomes
         ]
         return Response(CompleteResponseSerializer({"items": rows}).data)
+
+
+class RemoteRequestView(APIView):
+    permission_classes = [IsOfficial]
+    parser_classes = [JSONParser]
+    throttle_classes = [DeferredThrottle]
+
+    @extend_schema(
+        operation_id="signing_deferred_remote_request",
+        summary="Gửi các văn bản đã chuẩn bị tới dịch vụ ký số từ xa (xác nhận trên điện thoại)",
+        description=(
+            "Một yêu cầu cho cả lô: cán bộ xác nhận một lần trên điện thoại. Trả về mã giao "
+            "dịch để hỏi trạng thái (signing_deferred_remote_poll)."
+        ),
+        request=RemoteRequestSerializer,
+        responses={200: RemoteRequestResponseSerializer, 400: ERROR, 404: ERROR, 503: ERROR},
+        tags=[TAG],
+    )
+    def post(self, request: Request) -> Response:
+        from .. import remote_http
+
+        serializer = RemoteRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        transaction_id = remote_http.remote_request(
+            actor=cast(User, request.user),
+            prepared_ids=serializer.validated_data["ids"],
+            description=serializer.validated_data["description"],
+        )
+        return Response({"transaction_id": transaction_id})
+
+
+class RemotePollView(APIView):
+    permission_classes = [IsOfficial]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="signing_deferred_remote_poll",
+        summary="Hỏi trạng thái giao dịch ký số từ xa; khi cán bộ đã xác nhận, hoàn tất ký",
+        request=RemotePollSerializer,
+        responses={200: RemotePollResponseSerializer, 404: ERROR, 503: ERROR},
+        tags=[TAG],
+    )
+    def post(self, request: Request) -> Response:
+        from .. import remote_http
+
+        serializer = RemotePollSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        outcome = remote_http.remote_poll(
+            actor=cast(User, request.user),
+            transaction_id=serializer.validated_data["transaction_id"],
+            request=request._request,
+        )
+        rows = [
+            {"id": o.prepared_id, "ok": o.ok, "code": o.code, "message": o.message}
+            for o in outcome.items
+        ]
+        return Response(
+            RemotePollResponseSerializer(
+                {"status": outcome.status, "message": outcome.message, "items": rows}
+            ).data
+        )

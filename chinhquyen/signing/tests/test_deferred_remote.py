@@ -109,3 +109,30 @@ def test_usb_certificate_is_not_for_remote(remote_setup, official, sample_pdf, p
     with pytest.raises(DomainError) as exc:
         remote_http.remote_request(actor=official, prepared_ids=[prepared.pk], description="x")
     assert exc.value.error_code == "certificate_mismatch"
+
+
+def test_remote_through_the_api(remote_setup, official, sample_pdf):
+    from rest_framework.test import APIClient
+
+    from chinhquyen.accounts.models import User
+
+    [prepared] = _prepare(official, sample_pdf, remote_setup)
+    client = APIClient()
+    client.force_authenticate(User.objects.get(pk=official.pk))
+    response = client.post(
+        "/api/v1/signing/deferred/remote/",
+        {"ids": [prepared.pk], "description": "QĐ 1"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    tid = response.json()["transaction_id"]
+    poll = client.post(
+        "/api/v1/signing/deferred/remote/poll/", {"transaction_id": tid}, format="json"
+    )
+    assert poll.json()["status"] == "pending"
+    remote_http.sandbox_transaction_decide(actor=official, transaction_id=tid, approve=True)
+    poll = client.post(
+        "/api/v1/signing/deferred/remote/poll/", {"transaction_id": tid}, format="json"
+    )
+    body = poll.json()
+    assert body["status"] == "completed" and body["items"][0]["ok"], body
