@@ -112,6 +112,27 @@ def may_decide_certificates(user: object) -> bool:
     return bool(getattr(user, "is_superuser", False)) or Role.IT_ADMIN in roles_of(user)
 
 
+def may_decide_for(admin: User, official: User) -> bool:
+    """An IT administrator decides on the certificates of officials in his part of the
+    organisation tree (a root administrator: everyone's)."""
+    from chinhquyen.accounts.models import Position
+
+    if admin.is_superuser:
+        return True
+    admin_units = [
+        p.unit
+        for p in Position.objects.active()
+        .filter(user=admin, role=Role.IT_ADMIN)
+        .select_related("unit")
+    ]
+    if any(unit.depth == 0 for unit in admin_units):
+        return True
+    paths = list(
+        Position.objects.active().filter(user=official).values_list("unit__path", flat=True)
+    )
+    return any(path.startswith(unit.path) for unit in admin_units for path in paths)
+
+
 def _parse_certificate(pem: str) -> x509.Certificate:
     try:
         return pki.load_certificate(pem.strip())
@@ -196,6 +217,12 @@ def certificate_decide(
             status_code=403,
         )
     certificate = OfficialCertificate.objects.select_for_update().get(pk=certificate_id)
+    if not may_decide_for(actor, certificate.official):
+        raise DomainError(
+            "Cán bộ này không thuộc phạm vi quản trị của đồng chí.",
+            code="permission_denied",
+            status_code=403,
+        )
     if certificate.status != CertificateStatus.PENDING:
         raise DomainError(
             "Chứng thư số này đã được xử lý.", code="already_decided", status_code=409

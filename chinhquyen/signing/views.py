@@ -192,11 +192,15 @@ def certificates(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("signing:certificates"))
     own = OfficialCertificate.objects.filter(official_id=user.pk)
     pending = (
-        OfficialCertificate.objects.filter(status=CertificateStatus.PENDING).select_related(
-            "official"
-        )
+        [
+            cert
+            for cert in OfficialCertificate.objects.filter(
+                status=CertificateStatus.PENDING
+            ).select_related("official")[:200]
+            if deferred.may_decide_for(user, cert.official)  # type: ignore[arg-type]
+        ]
         if is_admin
-        else OfficialCertificate.objects.none()
+        else []
     )
     return render(
         request,

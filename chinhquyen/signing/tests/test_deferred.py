@@ -345,3 +345,26 @@ def test_cms_signature_from_remote_service(approved, official, sample_pdf, perso
         signature_format="cms",
     )
     assert verify_pdf(bytes(done.signed_pdf)).valid
+
+
+def test_administrators_decide_within_their_part_of_the_tree(official, org, person_pair):
+    from chinhquyen.orgs.tests.factories import make_org
+
+    province = make_org("UBND tỉnh")
+    sibling = make_org("Sở Xây dựng", parent=province)
+    outsider = make_official(sibling, Role.IT_ADMIN, full_name="Quản trị Sở khác")
+    root_admin = make_official(province, Role.IT_ADMIN, full_name="Quản trị tỉnh")
+    cert = deferred.certificate_register(
+        actor=official, official=official, certificate_pem=person_pair.certificate_pem
+    )
+    org.parent = province
+    org.save()
+    official_in_child = make_official(
+        make_org("Phòng HCTP", parent=org), Role.LEADER, full_name="Lãnh đạo phòng"
+    )
+    assert not deferred.may_decide_for(outsider, official_in_child)
+    with pytest.raises(DomainError) as exc:
+        deferred.certificate_decide(actor=outsider, certificate_id=cert.pk, approve=True)
+    assert exc.value.status_code == 403
+    assert deferred.may_decide_for(root_admin, official_in_child)
+    assert deferred.certificate_decide(actor=root_admin, certificate_id=cert.pk, approve=True)
