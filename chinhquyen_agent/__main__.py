@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         allowed_origins=origins,
         pairing_code=args.pairing_code,
     )
-    host, port = server.server_address[:2]
+    host, port = str(server.server_address[0]), int(server.server_address[1])
     print(f"Phần mềm ký số đang chạy tại http://{host}:{port}", flush=True)
     print(f"Trang web được phép: {', '.join(state.allowed_origins)}", flush=True)
     print(f"MÃ GHÉP NỐI: {state.pairing_code}", flush=True)
