@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -27,3 +29,18 @@ class DocumentsConfig(AppConfig):
         for model, options in registrations:
             if not auditlog.contains(model):
                 auditlog.register(model, **options)
+
+        # the leader signs an outgoing document with his own device (signing.deferred)
+        from chinhquyen.signing.purposes import register_purpose
+
+        def load(actor: Any, target_id: str) -> Any:
+            from .services import outgoing_device_target
+
+            return outgoing_device_target(actor, target_id)
+
+        def complete(prepared: Any, signed_pdf: bytes) -> None:
+            from .services import outgoing_device_signed
+
+            outgoing_device_signed(prepared, signed_pdf)
+
+        register_purpose("documents.outgoing_sign", load=load, complete=complete)

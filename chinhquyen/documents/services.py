@@ -1208,6 +1208,65 @@ def outgoing_sign(
     return document
 
 
+# The leader signs with his own device (USB token through the signing agent): the signing
+# app prepares the PDF, the device signs, the signing app verifies; then this hook moves the
+# document on exactly as ``outgoing_sign`` does.
+DEVICE_SIGN_PURPOSE = "documents.outgoing_sign"
+
+
+def outgoing_device_target(actor: User, target_id: str) -> Any:
+    """The numbered PDF the leader may sign now (``signing.purposes.SigningTarget``)."""
+    from chinhquyen.signing.purposes import SigningTarget
+
+    document = OutgoingDocument.objects.filter(
+        pk=int(target_id) if target_id.isdigit() else 0
+    ).first()
+    if document is None:
+        raise DomainError("Không tìm thấy văn bản đi.", code="not_found", status_code=404)
+    workflow.outgoing_target(document.status, OutgoingAction.SIGN)
+    if not perms.can_sign(actor, document):
+        raise _deny("Chỉ lãnh đạo đã phê duyệt văn bản được ký số.")
+    if not document.is_electronic or document.signed_at is not None:
+        raise DomainError(
+            "Văn bản này không chờ ký số.", code="invalid_transition", status_code=409
+        )
+    return SigningTarget(
+        pdf=_pdf_of(document),
+        description=f"Văn bản số {document.number_notation}: {document.summary[:200]}",
+        target=document,
+        reason=f"Ký ban hành văn bản số {document.number_notation}",
+        location=_place(document),
+    )
+
+
+def outgoing_device_signed(prepared: Any, signed_pdf: bytes) -> None:
+    """Store the verified PDF the leader signed with his device and mark the document signed
+    (runs in the signing app's completing transaction)."""
+    when = timezone.now()
+    actor = prepared.official
+    document = _lock_outgoing(OutgoingDocument.objects.get(pk=int(prepared.target_id)))
+    workflow.outgoing_target(document.status, OutgoingAction.SIGN)
+    if not perms.can_sign(actor, document) or document.signed_at is not None:
+        raise _deny("Văn bản không còn chờ lãnh đạo này ký số.")
+    if not bytes(prepared.prepared_pdf).startswith(_pdf_of(document)):
+        raise DomainError(
+            "Bản PDF của văn bản đã thay đổi sau khi chuẩn bị ký; vui lòng ký lại.",
+            code="pdf_changed",
+            status_code=409,
+        )
+    document.pdf_file.save(f"{document.number:02d}-ky.pdf", ContentFile(signed_pdf), save=False)
+    document.signed_at = when
+    with audit_actor(actor):
+        _move_outgoing(
+            document,
+            OutgoingAction.SIGN,
+            actor=actor,
+            note="Ký số cá nhân bằng thiết bị ký của lãnh đạo (USB token).",
+            at=when,
+            fields=["pdf_file", "signed_at"],
+        )
+
+
 @transaction.atomic
 def outgoing_dispatch(
     *,

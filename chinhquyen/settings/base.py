@@ -267,6 +267,10 @@ if OIDC_SERVER_URL:
 
     _oidc = _urlsplit(OIDC_SERVER_URL)
     CSP_OVERRIDES["form-action"] = f"'self' {_oidc.scheme}://{_oidc.netloc}"
+# The officer's page talks to the signing agent on the official's computer (USB token).
+SIGNING_AGENT_URL = env("SIGNING_AGENT_URL", "http://127.0.0.1:8765").rstrip("/")
+if SIGNING_AGENT_URL:
+    CSP_OVERRIDES["connect-src"] = f"'self' {SIGNING_AGENT_URL}"
 if OIDC_SERVER_URL and OIDC_CLIENT_ID:
     SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
         {
@@ -401,6 +405,14 @@ SIGNING_TSA_URL = env("SIGNING_TSA_URL", "")  # "" = PAdES B-B; an RFC 3161 URL 
 SIGNING_TSA_TIMEOUT = int(env("SIGNING_TSA_TIMEOUT", "10"))
 SIGNING_SANDBOX = env_bool("SIGNING_SANDBOX", False)  # sandbox TSA and remote signing (demo)
 SIGNING_REMOTE_TIMEOUT = int(env("SIGNING_REMOTE_TIMEOUT", "300"))
+# two-step signing with the official's own device (USB token through the signing agent)
+SIGNING_PREPARED_TIMEOUT = int(env("SIGNING_PREPARED_TIMEOUT", "600"))
+SIGNING_CRL_FILES = env("SIGNING_CRL_FILES", "")  # comma-separated CRL files (PEM or DER)
+# a SmartCA-style remote signing service over HTTP (signing.remote_http); the sandbox serves
+# the same protocol at <site>/ky-so/sandbox/ky-tu-xa
+SIGNING_REMOTE_URL = env("SIGNING_REMOTE_URL", "")
+SIGNING_REMOTE_API_KEY = env("SIGNING_REMOTE_API_KEY", "")
+SIGNING_REMOTE_HTTP_TIMEOUT = float(env("SIGNING_REMOTE_HTTP_TIMEOUT", "10"))
 
 # --- Exchange between deployments (edXML over HTTP, the national axis) ----------------------
 INTEGRATION_HTTP_TIMEOUT = float(env("INTEGRATION_HTTP_TIMEOUT", "30"))

@@ -12,7 +12,13 @@ class SigningConfig(AppConfig):
         # (pyHanko's faster hex-string reader, ``fastpdf``, is installed by the modules that
         # read PDFs with pyHanko, ``services`` and ``verification``: not at start-up, which
         # must not load pyHanko.)
-        from .models import RemoteSigningRequest, SigningCredential, TrustRoot
+        from .models import (
+            OfficialCertificate,
+            PreparedSignature,
+            RemoteSigningRequest,
+            SigningCredential,
+            TrustRoot,
+        )
 
         if not auditlog.contains(SigningCredential):
             auditlog.register(SigningCredential, exclude_fields=["created_at", "updated_at"])
@@ -23,4 +29,14 @@ class SigningConfig(AppConfig):
             auditlog.register(
                 RemoteSigningRequest,
                 include_fields=["credential", "requested_by", "provider", "description", "status"],
+            )
+        if not auditlog.contains(OfficialCertificate):
+            auditlog.register(
+                OfficialCertificate,
+                include_fields=["official", "serial_number", "issuer", "status", "decided_by"],
+            )
+        if not auditlog.contains(PreparedSignature):
+            auditlog.register(
+                PreparedSignature,
+                include_fields=["official", "certificate", "description", "status", "error"],
             )

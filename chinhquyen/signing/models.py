@@ -193,3 +193,163 @@ class RemoteSigningRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description} ({self.get_status_display()})"
+
+
+class CertificateStatus(models.TextChoices):
+    PENDING = "pending", "Chờ phê duyệt"
+    APPROVED = "approved", "Đã phê duyệt"
+    REJECTED = "rejected", "Bị từ chối"
+    REVOKED = "revoked", "Đã thu hồi"
+
+
+class OfficialCertificate(models.Model):
+    """A certificate an official signs with from his own device (USB token through the signing
+    agent, or a remote signing service). The official registers it; an administrator approves
+    it; a signature returned for a prepared document must be made with an approved one."""
+
+    official = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="cán bộ",
+        on_delete=models.CASCADE,
+        related_name="official_certificates",
+    )
+    certificate_pem = models.TextField("chứng thư số (PEM)")
+    subject = models.CharField("chủ thể", max_length=500, default="")
+    issuer = models.CharField("tổ chức cấp", max_length=500, default="")
+    serial_number = models.CharField("số hiệu", max_length=64, default="")
+    not_before = models.DateTimeField("hiệu lực từ")
+    not_after = models.DateTimeField("hiệu lực đến")
+    fingerprint = models.CharField("dấu vân tay SHA-256", max_length=64, db_index=True)
+    remote_provider = models.CharField(
+        "nhà cung cấp ký từ xa", max_length=50, blank=True, help_text="Để trống: USB token."
+    )
+    remote_user_id = models.CharField("mã người dùng ký từ xa", max_length=150, blank=True)
+    status = models.CharField(
+        "trạng thái",
+        max_length=10,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người phê duyệt",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("phê duyệt lúc", null=True, blank=True)
+    note = models.CharField("ghi chú", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "chứng thư số của cán bộ"
+        verbose_name_plural = "chứng thư số của cán bộ"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["official", "fingerprint"], name="official_certificate_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.serial_number})"
+
+
+class PreparedStatus(models.TextChoices):
+    PENDING = "pending", "Chờ ký"
+    COMPLETED = "completed", "Đã ký"
+    REFUSED = "refused", "Bị từ chối"
+    EXPIRED = "expired", "Hết hạn"
+
+
+class PreparedSignature(models.Model):
+    """A document prepared for an official's own signature (two-step signing): the PDF with
+    the signature field, its appearance and the reserved space already written, and the
+    signed attributes whose digest the official's device signs. ``complete`` embeds the
+    returned signature and verifies the result before the document moves on."""
+
+    official = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="cán bộ ký",
+        on_delete=models.CASCADE,
+        related_name="prepared_signatures",
+    )
+    certificate = models.ForeignKey(
+        OfficialCertificate,
+        verbose_name="chứng thư số",
+        on_delete=models.PROTECT,
+        related_name="prepared_signatures",
+    )
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    target_id = models.CharField(max_length=64, blank=True)
+    purpose = models.CharField(
+        "mục đích", max_length=50, blank=True, help_text="Tên hàm xử lý sau khi ký xong."
+    )
+    batch = models.UUIDField("lô ký", null=True, blank=True, db_index=True)
+    remote_transaction_id = models.CharField(
+        "mã giao dịch ký từ xa", max_length=150, blank=True, db_index=True
+    )
+    description = models.CharField("nội dung", max_length=500)
+    md_algorithm = models.CharField(max_length=20, default="sha256")
+    document_digest = models.BinaryField()
+    signed_attrs = models.BinaryField()
+    digest = models.BinaryField(help_text="Băm của các thuộc tính được ký: giá trị thiết bị ký.")
+    prepared_pdf = models.BinaryField()
+    reserved_region_start = models.PositiveIntegerField()
+    reserved_region_end = models.PositiveIntegerField()
+    status = models.CharField(
+        "trạng thái",
+        max_length=10,
+        choices=PreparedStatus.choices,
+        default=PreparedStatus.PENDING,
+    )
+    signed_pdf = models.BinaryField(null=True, blank=True)
+    error = models.CharField("lỗi", max_length=500, blank=True)
+    expires_at = models.DateTimeField("hết hạn lúc")
+    completed_at = models.DateTimeField("ký lúc", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "văn bản chờ ký bằng thiết bị của cán bộ"
+        verbose_name_plural = "văn bản chờ ký bằng thiết bị của cán bộ"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["official", "status"]),
+            models.Index(fields=["target_type", "target_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.get_status_display()})"
+
+
+class SandboxTransaction(models.Model):
+    """The sandbox remote signing service's side of a transaction (it speaks the same HTTP
+    protocol as a real SmartCA-style service, see ``remote_http``): a digest waiting for the
+    official's confirmation on his phone, then its signature."""
+
+    transaction_id = models.CharField(max_length=64, unique=True)
+    user_id = models.CharField("mã người dùng", max_length=150)
+    description = models.CharField("nội dung", max_length=500)
+    algorithm = models.CharField(max_length=20, default="sha256")
+    digests = models.JSONField(default=list, help_text="Giá trị băm (base64).")
+    signatures = models.JSONField(default=list, help_text="Chữ ký (base64).")
+    certificate_chain = models.JSONField(default=list)
+    status = models.CharField(max_length=10, default="pending")
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "giao dịch ký từ xa thử nghiệm"
+        verbose_name_plural = "giao dịch ký từ xa thử nghiệm"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.transaction_id} ({self.status})"

@@ -396,6 +396,20 @@ PAGES: dict[str, list[Case]] = {
             settings={"SIGNING_SANDBOX": True},
         ),
     ],
+    # officials register the certificate of their USB token; IT administrators decide
+    "signing:certificates": [
+        P(OFFICIAL),
+        P(OFFICIAL, method="POST", body={"action": "register"}),  # no file: the form's error
+        P(IT_ADMINS, method="POST", body={"action": "approve", "certificate": "x"}),
+    ],
+    # the sandbox remote signing service (machine endpoints, SmartCA-style protocol)
+    "signing:sandbox_remote_sign": [
+        P(NOBODY, method="POST", body={}),  # sandbox off: no such service
+        P(EVERYONE, method="POST", body={}, settings={"SIGNING_SANDBOX": True}),  # a 400
+    ],
+    "signing:sandbox_remote_transaction": [
+        P(NOBODY, kwargs={"transaction_id": "khong-co"}, settings={"SIGNING_SANDBOX": True}),
+    ],
     "signing:sandbox_tsa": [
         P(NOBODY, method="POST", fmt="raw", content_type="application/timestamp-query"),
         # the sandbox timestamp server is a machine endpoint: anyone may ask (bad request here)
@@ -1121,6 +1135,24 @@ API: dict[str, list[Case]] = {
             fmt="multipart",
             body=lambda w: {"file": upload("van-ban.pdf", valid_pdf())},
         )
+    ],
+    # officials sign with their own device (two-step signing)
+    "signing_certificates_list": [A(OFFICIAL)],
+    "signing_certificates_register": [
+        A(OFFICIAL, method="POST", body={"certificate_pem": "không phải chứng thư"})
+    ],
+    # an IT administrator decides (a body without a decision: 400 for them, denied for others)
+    "signing_certificates_decide": [A(IT_ADMINS, method="POST", kwargs={"id": 1}, body={})],
+    "signing_deferred_prepare": [
+        A(OFFICIAL, method="POST", body={"purpose": "documents.outgoing_sign", "target_ids": ["1"]})
+    ],
+    # remote signing: nothing prepared (404) / no such transaction (404) for every official
+    "signing_deferred_remote_request": [
+        A(NOBODY, method="POST", body={"ids": [999999], "description": "x"})
+    ],
+    "signing_deferred_remote_poll": [A(NOBODY, method="POST", body={"transaction_id": "x"})],
+    "signing_deferred_complete": [
+        A(OFFICIAL, method="POST", body={"items": [{"id": 1, "signature": "AA=="}]})
     ],
     # dossiers: public lookup
     "public_dossier_lookup": [

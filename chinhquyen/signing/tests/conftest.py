@@ -4,10 +4,14 @@ slow to generate), a temporary PKI directory per test, credentials and a sample 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from django.core.files.base import ContentFile
 
 from chinhquyen.accounts.models import Role, User
@@ -142,3 +146,98 @@ def personal(pki_root: Path, ca, person_pair, official, images) -> SigningCreden
 @pytest.fixture
 def seal(pki_root: Path, ca, org_pair, org, images) -> SigningCredential:
     return make_credential(pki_root, ca, org_pair, organisation=org, image=images["seal"])
+
+
+# --- A SoftHSM2 token (PKCS#11) ------------------------------------------------------------
+
+MODULE_CANDIDATES = [
+    "/usr/lib/softhsm/libsofthsm2.so",
+    "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+    "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
+]
+MODULE = next((p for p in MODULE_CANDIDATES if Path(p).exists()), None)
+TOKEN = "cq-token"
+PIN = "123456"
+
+
+def softhsm_available() -> bool:
+    return (
+        MODULE is not None
+        and bool(shutil.which("softhsm2-util"))
+        and bool(shutil.which("pkcs11-tool"))
+    )
+
+
+@pytest.fixture(scope="session")
+def token(tmp_path_factory, person_pair):
+    """A SoftHSM token holding the test official's key and certificate. Session-scoped: the
+    PKCS#11 library reads its configuration once per process (the token tests and the
+    signing-agent tests share it)."""
+    tmp_path = tmp_path_factory.mktemp("softhsm")
+    tokens = tmp_path / "tokens"
+    tokens.mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(
+        f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n"
+    )
+    saved = {name: os.environ.get(name) for name in ("SOFTHSM2_CONF", "CQ_TEST_TOKEN_PIN")}
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    env = {**os.environ}
+    subprocess.run(
+        [
+            "softhsm2-util",
+            "--init-token",
+            "--free",
+            "--label",
+            TOKEN,
+            "--so-pin",
+            "87654321",
+            "--pin",
+            PIN,
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    key_der = tmp_path / "key.der"
+    key_der.write_bytes(
+        person_pair.key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_der = tmp_path / "cert.der"
+    cert_der.write_bytes(person_pair.certificate.public_bytes(serialization.Encoding.DER))
+    for path, kind in ((key_der, "privkey"), (cert_der, "cert")):
+        subprocess.run(
+            [
+                "pkcs11-tool",
+                "--module",
+                MODULE,
+                "--token-label",
+                TOKEN,
+                "--login",
+                "--pin",
+                PIN,
+                "--write-object",
+                str(path),
+                "--type",
+                kind,
+                "--id",
+                "01",
+                "--label",
+                "signer",
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+    key_der.unlink()
+    os.environ["CQ_TEST_TOKEN_PIN"] = PIN
+    yield conf
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
