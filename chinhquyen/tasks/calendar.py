@@ -283,7 +283,7 @@ def _record(
     )
 
 
-def _check(spec: EventSpec) -> None:
+def _check(spec: EventSpec, organisation_id: int) -> None:
     if not (spec.title or "").strip():
         raise DomainError("Chưa nhập nội dung lịch.", code="title_required")
     if spec.start is None or spec.end is None:
@@ -292,6 +292,12 @@ def _check(spec: EventSpec) -> None:
         raise DomainError("Thời gian phải có múi giờ.", code="invalid_time")
     if spec.end <= spec.start:
         raise DomainError("Giờ kết thúc phải sau giờ bắt đầu.", code="invalid_time")
+    documents: list[IncomingDocument | OutgoingDocument] = [
+        *spec.incoming_documents,
+        *spec.outgoing_documents,
+    ]
+    if any(doc.organisation_id != organisation_id for doc in documents):
+        raise DomainError("Chỉ gắn văn bản của chính cơ quan có lịch.", code="invalid_document")
 
 
 def _plain(value: Any) -> Any:
@@ -331,7 +337,7 @@ def event_create(*, actor: User, organisation: Organisation, spec: EventSpec) ->
     """A draft event on ``organisation``'s calendar, by its office."""
     if "office" not in roles_for(actor, organisation.pk):
         raise _forbidden("Chỉ văn phòng (văn thư) của cơ quan mới soạn lịch công tác.")
-    _check(spec)
+    _check(spec, organisation.pk)
     event = CalendarEvent(organisation=organisation, created_by=actor, title="", start=spec.start)
     event.end = spec.end
     _apply(event, spec)
@@ -351,7 +357,7 @@ def event_update(*, actor: User, event: CalendarEvent, spec: EventSpec, note: st
     before = target(event.status, action)
     if not can_act(actor, event, action):
         raise _forbidden()
-    _check(spec)
+    _check(spec, event.organisation_id)
     from_status = event.status
     changed = _apply(event, spec)
     if not changed:

@@ -1489,6 +1489,67 @@ API: dict[str, list[Case]] = {
         A(OFFICIAL, query={"category": "open_in_time", "q": "mknvx"}, shows={"nv_x": TASK_X}),
     ],
     "tasks_statistics": [A(OFFICIAL, query={"period": "year"})],
+    # work calendars (see the pages above): X's published mklichx, X's draft mklichnhap,
+    # Y's published mklichy; X's clerk and leader manage X's calendar, Y's Y's
+    "calendar_public_week": [
+        A(
+            EVERYONE,
+            query=lambda w: {
+                "organisation": w.pk("dept"),
+                "week": w.obj("calendar_day").isoformat(),
+            },
+            shows={"cal_mklichx": EVERYONE, "cal_mklichnhap": NOBODY, "cal_mklichy": NOBODY},
+        )
+    ],
+    "calendar_manage_list": [
+        A(
+            OFFICIAL,
+            query=lambda w: {"week": w.obj("calendar_day").isoformat()},
+            shows={
+                "cal_mklichx": own("clerk", "leader"),
+                "cal_mklichnhap": own("clerk", "leader"),
+                "cal_mklichy": other("clerk", "leader"),
+            },
+        )
+    ],
+    "calendar_manage_create": [
+        A(
+            own("clerk"),
+            method="POST",
+            body=lambda w: {
+                "organisation": w.pk("dept"),
+                "title": "Lịch thử",
+                "start": future(3),
+                "end": future(4),
+            },
+        )
+    ],
+    "calendar_manage_retrieve": [
+        A(own("clerk", "leader"), kwargs=kw(id="cal_mklichnhap")),
+        A(other("clerk", "leader"), kwargs=kw(id="cal_mklichy")),
+    ],
+    "calendar_manage_update": [
+        A(
+            own("clerk"),
+            method="PUT",
+            kwargs=kw(id="cal_mklichnhap"),
+            body={"title": "Lịch đã sửa", "start": future(3), "end": future(4)},
+        )
+    ],
+    "calendar_manage_transition": [
+        A(
+            own("clerk"),
+            method="POST",
+            kwargs=lambda w: {"id": w.pk("cal_mklichnhap"), "action": "submit"},
+            body={},
+        ),
+        A(
+            own("clerk", "leader"),
+            method="POST",
+            kwargs=lambda w: {"id": w.pk("cal_mklichx"), "action": "cancel"},
+            body={},
+        ),
+    ],
     "tasks_retrieve": [
         A(TASK_X, kwargs=kw(id="nv_x")),
         A(own("leader"), kwargs=kw(id="nv_secret")),
