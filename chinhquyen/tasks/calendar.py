@@ -173,6 +173,17 @@ def published_events(organisation: Organisation) -> QuerySet[CalendarEvent]:
     )
 
 
+def feed_events(organisation: Organisation) -> QuerySet[CalendarEvent]:
+    """Published events, and published ones cancelled since (sent as STATUS:CANCELLED so that
+    subscribed calendars drop them)."""
+    return (
+        CalendarEvent.objects.filter(organisation=organisation)
+        .filter(Q(status=S.PUBLISHED) | Q(status=S.CANCELLED, published_at__isnull=False))
+        .select_related("chair", "preparing_unit", "organisation")
+        .prefetch_related("participant_units", "participants")
+    )
+
+
 def published_week(organisation: Organisation, monday: dt.date) -> QuerySet[CalendarEvent]:
     start, end = week_bounds(monday)
     return published_events(organisation).filter(start__lt=end, end__gt=start)
@@ -392,7 +403,9 @@ def event_transition(
     event.status = new_status
     if action == A.PUBLISH:
         event.published_at = timezone.now()
-    event.save(update_fields=["status", "published_at", "updated_at"])
+    if action == A.CANCEL and from_status == S.PUBLISHED:
+        event.sequence += 1  # subscribers replace the published version
+    event.save(update_fields=["status", "published_at", "sequence", "updated_at"])
     _record(event, action=action, actor=actor, from_status=from_status, note=note)
     if action == A.PUBLISH:
         from . import meetings

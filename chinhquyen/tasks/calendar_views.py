@@ -101,7 +101,7 @@ def public_week(request: HttpRequest, organisation: int) -> HttpResponse:
 def ical_feed(request: HttpRequest, organisation: int) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=organisation)
     now = timezone.now()
-    events = calendar.published_events(org).filter(
+    events = calendar.feed_events(org).filter(
         end__gte=now - dt.timedelta(days=FEED_PAST_DAYS),
         start__lte=now + dt.timedelta(days=FEED_FUTURE_DAYS),
     )

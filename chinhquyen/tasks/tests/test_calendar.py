@@ -357,3 +357,17 @@ def test_officer_screens_walk_the_workflow(world):
         other.post(reverse("tasks_calendar:event_action", args=[event.pk, "cancel"])).status_code
         == 404
     )
+
+
+def test_a_cancelled_published_event_leaves_the_page_and_is_cancelled_in_the_feed(world):
+    day = calendar.week_start(timezone.localdate()) + dt.timedelta(days=7)
+    event = published(world, title="Hủy mkhuy", start=at(day, 8), end=at(day, 9))
+    never = draft(world, title="Hủy nháp mkhuynhap", start=at(day, 10), end=at(day, 11))
+    calendar.event_transition(actor=world.clerk, event=never, action=EventAction.CANCEL)
+    calendar.event_transition(actor=world.leader, event=event, action=EventAction.CANCEL)
+    assert not calendar.published_week(world.justice, day).exists()
+    text = Client().get(reverse("tasks_calendar:ical", args=[world.justice.pk])).content.decode()
+    lines = unfold(text)
+    assert "mkhuynhap" not in text
+    assert "SUMMARY:Hủy mkhuy" in lines and "STATUS:CANCELLED" in lines
+    assert "SEQUENCE:1" in lines
