@@ -42,6 +42,7 @@ urlpatterns = [
     path("ho-so/", include("chinhquyen.dossiers.urls")),
     path("van-ban/", include("chinhquyen.documents.urls")),
     path("nhiem-vu/", include("chinhquyen.tasks.urls")),
+    path("lich-cong-tac/", include("chinhquyen.tasks.calendar_urls")),
     path("thong-bao/", include("chinhquyen.notifications.urls")),
     path("bao-cao/", include("chinhquyen.reports.urls")),
     path("lien-thong/", include("chinhquyen.integration.urls")),

@@ -461,6 +461,12 @@ DOSSIER_SEAL_RESULTS_AT = env("DOSSIER_SEAL_RESULTS_AT", "approval")
 TASKS_EXTENSION_COUNTS = env_bool("TASKS_EXTENSION_COUNTS", True)
 # "Due soon" in the to-do page and the daily digest: within this many working days.
 TASKS_DUE_SOON_WORKING_DAYS = int(env("TASKS_DUE_SOON_WORKING_DAYS", "3"))
+# Online meetings of the work calendar: "sandbox" (a page of this application, for the demo) or
+# "jitsi" (rooms on JITSI_BASE_URL; a per-participant HS256 JWT when JITSI_APP_SECRET is set).
+MEETINGS_PROVIDER = env("MEETINGS_PROVIDER", "sandbox")
+JITSI_BASE_URL = env("JITSI_BASE_URL", "https://meet.jit.si")
+JITSI_APP_ID = env("JITSI_APP_ID", "")
+JITSI_APP_SECRET = env("JITSI_APP_SECRET", "")
 
 # --- Retention of logs and results (days) --------------------------------------------------
 SECURITY_EVENT_RETENTION_DAYS = int(env("SECURITY_EVENT_RETENTION_DAYS", "365"))

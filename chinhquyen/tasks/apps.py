@@ -5,3 +5,16 @@ class TasksConfig(AppConfig):
     name = "chinhquyen.tasks"
     label = "tasks"
     verbose_name = "Theo dõi nhiệm vụ, nhắc việc"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from .models import Attendance, CalendarEvent
+
+        # The calendar's own history is CalendarEventChange; the audit log adds field diffs.
+        for model, options in (
+            (CalendarEvent, {"exclude_fields": ["updated_at"]}),
+            (Attendance, {}),
+        ):
+            if not auditlog.contains(model):
+                auditlog.register(model, **options)

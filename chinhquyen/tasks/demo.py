@@ -161,12 +161,26 @@ def _one(n: int, people: dict[str, User], orgs: dict[str, Organisation], today: 
     _backdate(directive, day)
 
 
+def load_calendar(orgs: dict[str, Organisation]) -> int:
+    """This week's published work calendars (``demo_calendar``)."""
+    from chinhquyen.documents.demo import PROVINCE_CLERK, _ensure_province_clerk
+
+    from .demo_calendar import load_demo_calendar
+
+    usernames = ("lanhdao.tinh", "lanhdao", "truongphong", "chuyenvien", "vanthu", PROVINCE_CLERK)
+    people = {u.username: u for u in User.objects.filter(username__in=usernames)}
+    if PROVINCE_CLERK not in people and "province" in orgs:
+        people[PROVINCE_CLERK] = _ensure_province_clerk(orgs["province"])
+    return load_demo_calendar(orgs, people)
+
+
 def load_demo_tasks(context: dict[str, Any]) -> dict[str, Any] | None:
-    if Directive.objects.filter(source_reference=_ref(COUNT - 1)).exists():
-        return None
     from chinhquyen.orgs.demo import load_demo_organisations
 
     orgs = context.get("orgs") or load_demo_organisations()
+    load_calendar(orgs)
+    if Directive.objects.filter(source_reference=_ref(COUNT - 1)).exists():
+        return None
     usernames = ("lanhdao.tinh", "lanhdao", "truongphong", "chuyenvien")
     people = {u.username: u for u in User.objects.filter(username__in=usernames)}
     if len(people) != len(usernames):

@@ -15,6 +15,8 @@ and moves with an accepted extension; ``original_due`` never moves. Statistics r
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -366,3 +368,162 @@ class ReminderRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- work calendars (lịch công tác tuần) and meetings ----------------------------------------
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", "Dự thảo"
+    SUBMITTED = "submitted", "Chờ lãnh đạo duyệt"
+    APPROVED = "approved", "Đã duyệt, chờ công bố"
+    PUBLISHED = "published", "Đã công bố"
+    CANCELLED = "cancelled", "Đã hủy"
+
+
+class CalendarEvent(models.Model):
+    """One entry of an organisation's weekly work calendar; an online meeting when ``online``.
+
+    Drafted by the office, approved by a leader, published; a change after publishing is
+    recorded in ``CalendarEventChange`` and re-published at once with ``sequence`` + 1 (the
+    iCalendar SEQUENCE)."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="lịch của cơ quan, đơn vị",
+        on_delete=models.PROTECT,
+        related_name="calendar_events",
+    )
+    title = models.CharField("nội dung", max_length=500)
+    start = models.DateTimeField("bắt đầu")
+    end = models.DateTimeField("kết thúc")
+    place = models.CharField("địa điểm", max_length=255, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="chủ trì",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calendar_events_chaired",
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="thành phần (cá nhân)",
+        blank=True,
+        related_name="calendar_events",
+    )
+    participant_units = models.ManyToManyField(
+        "orgs.Organisation",
+        verbose_name="thành phần (đơn vị)",
+        blank=True,
+        related_name="calendar_events_invited",
+    )
+    preparing_unit = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="đơn vị chuẩn bị",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calendar_events_prepared",
+    )
+    incoming_documents = models.ManyToManyField(
+        "documents.IncomingDocument", verbose_name="văn bản đến liên quan", blank=True
+    )
+    outgoing_documents = models.ManyToManyField(
+        "documents.OutgoingDocument", verbose_name="văn bản đi liên quan", blank=True
+    )
+    notes = models.TextField("ghi chú", blank=True)
+    online = models.BooleanField("họp trực tuyến", default=False)
+    room = models.CharField("phòng họp trực tuyến", max_length=80, blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    sequence = models.PositiveIntegerField("lần điều chỉnh", default=0)
+    published_at = models.DateTimeField("công bố lúc", null=True, blank=True)
+    conclusion = models.ForeignKey(
+        "documents.OutgoingDocument",
+        verbose_name="thông báo kết luận",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="concluded_events",
+    )
+    conclusion_directive = models.ForeignKey(
+        Directive,
+        verbose_name="chỉ đạo theo kết luận",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "sự kiện lịch công tác"
+        verbose_name_plural = "lịch công tác"
+        ordering = ["start", "pk"]
+        indexes = [
+            models.Index(fields=["organisation", "status", "start"], name="tasks_event_org_start")
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="tasks_event_ends")
+        ]
+
+    def __str__(self) -> str:
+        return self.title[:80]
+
+
+class CalendarEventChange(models.Model):
+    """Append-only history of an event: who, when, from which status to which, what changed."""
+
+    event = models.ForeignKey(CalendarEvent, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField("thao tác", max_length=24)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "lịch sử lịch công tác"
+        verbose_name_plural = "lịch sử lịch công tác"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} @ {self.at:%d/%m/%Y %H:%M}"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Có mặt"
+    ABSENT = "absent", "Vắng mặt"
+    EXCUSED = "excused", "Vắng có lý do"
+
+
+class Attendance(models.Model):
+    event = models.ForeignKey(CalendarEvent, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("điểm danh", max_length=8, choices=AttendanceStatus.choices)
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "điểm danh cuộc họp"
+        verbose_name_plural = "điểm danh cuộc họp"
+        ordering = ["event", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="tasks_attendance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_status_display()}"

@@ -81,6 +81,14 @@ NAV_ITEMS: list[NavItem] = [
         "bar-chart-line",
         _roles(Role.UNIT_HEAD, Role.LEADER),
     ),
+    NavItem("Nhiệm vụ", "tasks:list", "clipboard-check"),
+    NavItem("Cuộc họp của tôi", "tasks_calendar:my_meetings", "camera-video"),
+    NavItem(
+        "Lịch công tác",
+        "tasks_calendar:manage",
+        "calendar-week",
+        _roles(Role.CLERK, Role.LEADER, Role.UNIT_HEAD),
+    ),
     NavItem("Hồ sơ cá nhân", "accounts:profile", "person-circle"),
     NavItem("Bảo mật hai lớp", "mfa_index", "shield-lock"),
     NavItem(

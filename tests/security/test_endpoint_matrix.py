@@ -169,6 +169,104 @@ PAGES: dict[str, list[Case]] = {
         ),
     ],
     "tasks:todo": [P(OFFICIAL)],
+    # work calendars: X's published online meeting (mklichx, chaired by X's leader, X's division
+    # head invited), X's draft (mklichnhap), Y's published event (mklichy)
+    "tasks_calendar:public_index": [P(EVERYONE)],
+    "tasks_calendar:public_week": [
+        P(
+            EVERYONE,
+            kwargs=lambda w: {"organisation": w.pk("dept")},
+            query=lambda w: {"tuan": w.obj("calendar_day").isoformat()},
+            shows={"cal_mklichx": EVERYONE, "cal_mklichnhap": NOBODY, "cal_mklichy": NOBODY},
+        )
+    ],
+    "tasks_calendar:ical": [
+        P(
+            EVERYONE,
+            kwargs=lambda w: {"organisation": w.pk("dept")},
+            shows={"cal_mklichx": EVERYONE, "cal_mklichnhap": NOBODY, "cal_mklichy": NOBODY},
+        )
+    ],
+    "tasks_calendar:join": [
+        P(own("clerk", "leader", "unit_head"), kwargs=kw(uid="cal_mklichx.uid"))
+    ],
+    "tasks_calendar:sandbox_room": [
+        P(own("clerk", "leader", "unit_head"), kwargs=kw(room="cal_mklichx.room"))
+    ],
+    "tasks_calendar:my_meetings": [
+        P(
+            OFFICIAL,
+            shows={
+                "cal_mklichx": own("leader", "unit_head"),
+                "cal_mklichy": other("leader"),
+                "cal_mklichnhap": NOBODY,
+            },
+        )
+    ],
+    "tasks_calendar:manage": [
+        P(
+            both("clerk", "leader", "unit_head"),
+            query=lambda w: {"tuan": w.obj("calendar_day").isoformat()},
+            shows={
+                "cal_mklichx": own("clerk", "leader"),
+                "cal_mklichnhap": own("clerk", "leader"),
+                "cal_mklichy": other("clerk", "leader"),
+            },
+        )
+    ],
+    "tasks_calendar:event_create": [
+        P(both("clerk", "unit_head")),
+        # Y's clerk and the division heads may not choose X's calendar: the form says so
+        P(
+            both("clerk", "unit_head"),
+            method="POST",
+            body=lambda w: {
+                "organisation": w.pk("dept"),
+                "title": "Lịch thử",
+                "day": future_day(3),
+                "start_time": "08:00",
+                "end_time": "09:00",
+            },
+            acts=own("clerk"),
+        ),
+    ],
+    "tasks_calendar:event": [
+        P(own("clerk", "leader"), kwargs=kw(pk="cal_mklichnhap")),
+        P(other("clerk", "leader"), kwargs=kw(pk="cal_mklichy")),
+    ],
+    "tasks_calendar:event_edit": [P(own("clerk", "leader"), kwargs=kw(pk="cal_mklichnhap"))],
+    "tasks_calendar:event_action": [
+        # the leader may not submit the office's draft: the page says so, nothing changes
+        P(
+            own("clerk", "leader"),
+            method="POST",
+            kwargs=lambda w: {"pk": w.pk("cal_mklichnhap"), "action": "submit"},
+            acts=own("clerk"),
+        )
+    ],
+    "tasks_calendar:attendance": [
+        P(
+            own("clerk", "leader"),
+            method="POST",
+            kwargs=kw(pk="cal_mklichx"),
+            body=lambda w: {f"status-{w.base.users['head'].pk}": "present"},
+        )
+    ],
+    "tasks_calendar:conclude": [
+        # only a leader gives tasks: the clerk is told so and nothing changes
+        P(
+            own("clerk", "leader"),
+            method="POST",
+            kwargs=kw(pk="cal_mklichx"),
+            body=lambda w: {
+                "document": w.pk("outgoing_x"),
+                "content-0": "Việc sau cuộc họp",
+                "lead_unit-0": w.pk("org_x"),
+                "deadline-0": future_day(),
+            },
+            acts=own("leader"),
+        )
+    ],
     "tasks:statistics": [P(OFFICIAL, query={"ky": "year"})],
     "tasks:statistics_export": [P(OFFICIAL, query={"ky": "year"})],
     "tasks:directive_create": [
@@ -1480,6 +1578,67 @@ API: dict[str, list[Case]] = {
         A(OFFICIAL, query={"category": "open_in_time", "q": "mknvx"}, shows={"nv_x": TASK_X}),
     ],
     "tasks_statistics": [A(OFFICIAL, query={"period": "year"})],
+    # work calendars (see the pages above): X's published mklichx, X's draft mklichnhap,
+    # Y's published mklichy; X's clerk and leader manage X's calendar, Y's Y's
+    "calendar_public_week": [
+        A(
+            EVERYONE,
+            query=lambda w: {
+                "organisation": w.pk("dept"),
+                "week": w.obj("calendar_day").isoformat(),
+            },
+            shows={"cal_mklichx": EVERYONE, "cal_mklichnhap": NOBODY, "cal_mklichy": NOBODY},
+        )
+    ],
+    "calendar_manage_list": [
+        A(
+            OFFICIAL,
+            query=lambda w: {"week": w.obj("calendar_day").isoformat()},
+            shows={
+                "cal_mklichx": own("clerk", "leader"),
+                "cal_mklichnhap": own("clerk", "leader"),
+                "cal_mklichy": other("clerk", "leader"),
+            },
+        )
+    ],
+    "calendar_manage_create": [
+        A(
+            own("clerk"),
+            method="POST",
+            body=lambda w: {
+                "organisation": w.pk("dept"),
+                "title": "Lịch thử",
+                "start": future(3),
+                "end": future(4),
+            },
+        )
+    ],
+    "calendar_manage_retrieve": [
+        A(own("clerk", "leader"), kwargs=kw(id="cal_mklichnhap")),
+        A(other("clerk", "leader"), kwargs=kw(id="cal_mklichy")),
+    ],
+    "calendar_manage_update": [
+        A(
+            own("clerk"),
+            method="PUT",
+            kwargs=kw(id="cal_mklichnhap"),
+            body={"title": "Lịch đã sửa", "start": future(3), "end": future(4)},
+        )
+    ],
+    "calendar_manage_transition": [
+        A(
+            own("clerk"),
+            method="POST",
+            kwargs=lambda w: {"id": w.pk("cal_mklichnhap"), "action": "submit"},
+            body={},
+        ),
+        A(
+            own("clerk", "leader"),
+            method="POST",
+            kwargs=lambda w: {"id": w.pk("cal_mklichx"), "action": "cancel"},
+            body={},
+        ),
+    ],
     "tasks_retrieve": [
         A(TASK_X, kwargs=kw(id="nv_x")),
         A(own("leader"), kwargs=kw(id="nv_secret")),

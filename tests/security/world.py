@@ -270,7 +270,16 @@ def build_security_world() -> SecurityWorld:
     _token, raw = account_services.api_token_issue(actor=None, user=machine, name="matran")
     sw.tokens[API_CLIENT] = raw
 
-    for step in (_accounts, _catalog, _dossiers, _payments, _documents, _signing, _tasks):
+    for step in (
+        _accounts,
+        _catalog,
+        _dossiers,
+        _payments,
+        _documents,
+        _signing,
+        _tasks,
+        _calendar,
+    ):
         started = time.perf_counter()
         step(sw)
         sw.timings[step.__name__] = time.perf_counter() - started
@@ -636,3 +645,49 @@ def _tasks(sw: SecurityWorld) -> None:
         reason="Chờ số liệu.",
     )
     sw.objects["nv_asking"] = asking
+
+
+def _calendar(sw: SecurityWorld) -> None:
+    """X's work calendar: a published online meeting (chaired by X's leader, X's division head
+    invited) and a draft; Y's calendar: a published event. Two days ahead, so "my meetings"
+    and the iCalendar feed list them."""
+    from chinhquyen.tasks import calendar
+
+    o, u = sw.base.orgs, sw.base.users
+    day = timezone.localdate() + dt.timedelta(days=2)
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time(9), tzinfo=tz)
+    sw.objects["calendar_day"] = day
+
+    def make(clerk: str, leader: str, org: str, marker: str, publish: bool, **kw: Any) -> Any:
+        event = calendar.event_create(
+            actor=u[clerk],
+            organisation=o[org],
+            spec=calendar.EventSpec(
+                title=f"Lịch {marker}",
+                start=start,
+                end=start + dt.timedelta(hours=2),
+                place="Phòng họp",
+                **kw,
+            ),
+        )
+        if publish:
+            for actor, action in ((clerk, "submit"), (leader, "approve"), (leader, "publish")):
+                calendar.event_transition(actor=u[actor], event=event, action=action)
+            event.refresh_from_db()
+        sw.objects[f"cal_{marker}"] = event
+        sw.markers[f"cal_{marker}"] = marker
+        return event
+
+    make(
+        "clerk",
+        "leader",
+        "dept",
+        "mklichx",
+        True,
+        chair=u["leader"],
+        participants=[u["head"]],
+        online=True,
+    )
+    make("clerk", "leader", "dept", "mklichnhap", False)
+    make("clerk_dept2", "leader2", "dept2", "mklichy", True, chair=u["leader2"])

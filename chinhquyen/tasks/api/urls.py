@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar, views
 
 app_name = "tasks_api"
 urlpatterns = [
@@ -18,5 +18,13 @@ urlpatterns = [
         "tasks/<int:pk>/extensions/<int:extension_id>/decide/",
         views.ExtensionDecideView.as_view(),
         name="extension-decide",
+    ),
+    path("calendar/events/", calendar.PublicWeekView.as_view(), name="calendar-public"),
+    path("calendar/manage/", calendar.ManageListView.as_view(), name="calendar-manage"),
+    path("calendar/manage/<int:pk>/", calendar.ManageDetailView.as_view(), name="calendar-event"),
+    path(
+        "calendar/manage/<int:pk>/<str:action>/",
+        calendar.ManageTransitionView.as_view(),
+        name="calendar-transition",
     ),
 ]

@@ -32,3 +32,24 @@ def test_demo_tasks_cover_every_status_and_load_once():
     assert set(ExtensionRequest.objects.values_list("status", flat=True)) >= {"accepted"}
     load_demo_tasks(context)
     assert Task.objects.count() == tasks
+
+
+def test_demo_calendars_publish_this_week_once():
+    from chinhquyen.tasks import calendar
+    from chinhquyen.tasks.demo import load_calendar
+    from chinhquyen.tasks.models import CalendarEvent
+
+    context: dict = {}
+    context.update(load_orgs(context) or {})
+    context.update(load_demo_accounts(context) or {})
+    orgs = context["orgs"]
+    created = load_calendar(orgs)
+    assert created == CalendarEvent.objects.count() == 9
+    monday = calendar.week_start(timezone.localdate())
+    for key in ("province", "dept_justice", "dept_justice_admin"):
+        assert calendar.published_week(orgs[key], monday).exists(), key
+    assert calendar.published_week(orgs["province"], monday).filter(online=True).count() == 1
+    assert CalendarEvent.objects.filter(sequence=1).count() == 1
+    assert CalendarEvent.objects.exclude(status="published").count() == 0
+    assert load_calendar(orgs) == 0
+    assert CalendarEvent.objects.count() == 9

@@ -1,0 +1,282 @@
+"""Meetings: the video-conference providers, invitations, attendance and the conclusion.
+
+Providers are plugins behind one small interface (``join_url(event, user)``):
+
+* ``sandbox`` (default, demo and tests): a page of this application shows the "room";
+* ``jitsi``: a room on ``JITSI_BASE_URL``; when ``JITSI_APP_SECRET`` is set every participant
+  gets his own JWT (HS256, the claims of Jitsi's token authentication: aud, iss = app id,
+  sub = the Jitsi domain, room, exp/nbf, context.user, moderator for the chair).
+
+The link sent in the invitations is this application's join page (``tasks_calendar:join``),
+which checks the caller and then sends him to the provider: a per-person token never travels in
+an e-mail. Invitations go through the notification outbox after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+from urllib.parse import quote, urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from chinhquyen.accounts.models import User
+from chinhquyen.core.api import DomainError
+from chinhquyen.documents.models import OutgoingDocument
+from chinhquyen.notifications.services import notify
+
+from . import calendar
+from .models import (
+    Attendance,
+    AttendanceStatus,
+    CalendarEvent,
+    Directive,
+    EventStatus,
+    SourceKind,
+)
+from .services import TaskSpec, directive_create, unit_heads
+
+logger = logging.getLogger(__name__)
+INVITATION_TEMPLATE = "tasks.meeting_invitation"
+TOKEN_TTL_SECONDS = 6 * 3600
+
+
+# --- HS256 JWT (RFC 7519 / RFC 7515), small enough to write by hand --------------------------
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def jwt_hs256(claims: dict[str, Any], secret: str) -> str:
+    header = {"alg": "HS256", "typ": "JWT"}
+    signing_input = ".".join(
+        _b64(json.dumps(part, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+        for part in (header, claims)
+    )
+    signature = hmac.new(secret.encode("utf-8"), signing_input.encode("ascii"), hashlib.sha256)
+    return f"{signing_input}.{_b64(signature.digest())}"
+
+
+# --- providers ------------------------------------------------------------------------------
+
+
+class Provider(Protocol):
+    name: str
+
+    def join_url(self, event: CalendarEvent, user: User | None) -> str: ...
+
+
+class SandboxProvider:
+    """A local "room" page: the demo and the tests never leave the application."""
+
+    name = "sandbox"
+
+    def join_url(self, event: CalendarEvent, user: User | None) -> str:
+        return reverse("tasks_calendar:sandbox_room", args=[event.room])
+
+
+class JitsiProvider:
+    name = "jitsi"
+
+    def __init__(self, base_url: str, app_id: str = "", app_secret: str = "") -> None:
+        self.base_url = base_url.rstrip("/")
+        self.app_id = app_id
+        self.app_secret = app_secret
+
+    def room_url(self, event: CalendarEvent) -> str:
+        return f"{self.base_url}/{quote(event.room)}"
+
+    def token(self, event: CalendarEvent, user: User, now: float | None = None) -> str:
+        issued = int(now if now is not None else time.time())
+        claims = {
+            "aud": "jitsi",
+            "iss": self.app_id,
+            "sub": urlsplit(self.base_url).hostname or "",
+            "room": event.room,
+            "iat": issued,
+            "nbf": issued - 60,
+            "exp": issued + TOKEN_TTL_SECONDS,
+            "context": {
+                "user": {
+                    "id": str(user.pk),
+                    "name": user.display_name or user.get_username(),
+                    "email": user.email or "",
+                }
+            },
+            "moderator": event.chair_id == user.pk,
+        }
+        return jwt_hs256(claims, self.app_secret)
+
+    def join_url(self, event: CalendarEvent, user: User | None) -> str:
+        url = self.room_url(event)
+        if self.app_secret and user is not None:
+            url += f"?jwt={self.token(event, user)}"
+        return url
+
+
+def provider() -> Provider:
+    kind = getattr(settings, "MEETINGS_PROVIDER", "sandbox")
+    if kind == "jitsi":
+        return JitsiProvider(
+            settings.JITSI_BASE_URL, settings.JITSI_APP_ID, settings.JITSI_APP_SECRET
+        )
+    return SandboxProvider()
+
+
+def join_page(event: CalendarEvent) -> str:
+    """This application's join link (shown publicly and sent in invitations)."""
+    return reverse("tasks_calendar:join", args=[event.uid])
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+
+def invitees(event: CalendarEvent) -> list[User]:
+    people: dict[int, User] = {}
+    if event.chair is not None:
+        people[event.chair.pk] = event.chair
+    for user in event.participants.all():
+        people.setdefault(user.pk, user)
+    for unit in event.participant_units.all():
+        for head in unit_heads(unit):
+            people.setdefault(head.pk, head)
+    return [u for u in people.values() if u.is_active]
+
+
+def _site(path: str) -> str:
+    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+
+
+def when_text(event: CalendarEvent) -> str:
+    start = timezone.localtime(event.start)
+    end = timezone.localtime(event.end)
+    day = calendar.day_label(start.date())
+    if start.date() == end.date():
+        return f"{start:%H:%M}–{end:%H:%M}, {day}"
+    return f"{start:%H:%M} {day} đến {end:%H:%M} {calendar.day_label(end.date())}"
+
+
+def send_invitations(event: CalendarEvent, *, changed: bool = False) -> int:
+    """Queue one e-mail per invitee (deduplicated per event revision); returns how many."""
+    count = 0
+    page = _site(reverse("tasks_calendar:public_week", args=[event.organisation_id]))
+    page += f"?tuan={calendar.week_start(timezone.localtime(event.start).date()).isoformat()}"
+    for user in invitees(event):
+        if not user.email:
+            continue
+        try:
+            with transaction.atomic():
+                notify(
+                    channel="email",
+                    recipient=user.email,
+                    template=INVITATION_TEMPLATE,
+                    context={
+                        "name": user.display_name,
+                        "title": event.title,
+                        "organisation": str(event.organisation),
+                        "when": when_text(event),
+                        "place": event.place or "—",
+                        "chair": str(event.chair) if event.chair else "—",
+                        "online_url": _site(join_page(event)) if event.online else "",
+                        "changed": "1" if changed else "",
+                        "url": page,
+                    },
+                    user=user,
+                    dedupe_key=f"{INVITATION_TEMPLATE}:{event.pk}:{event.sequence}:{user.pk}",
+                )
+        except DomainError:
+            logger.warning("tasks.invitation_failed", extra={"user_id": user.pk}, exc_info=True)
+            continue
+        count += 1
+    return count
+
+
+# --- attendance and conclusion --------------------------------------------------------------
+
+
+def _manage(actor: User, event: CalendarEvent) -> None:
+    if not calendar.can_view_managed(actor, event):
+        raise DomainError(
+            "Bạn không có quyền thực hiện thao tác này.", code="forbidden", status_code=403
+        )
+    if event.status != EventStatus.PUBLISHED:
+        raise DomainError(
+            "Chỉ ghi nhận cho lịch đã công bố.", code="invalid_transition", status_code=409
+        )
+
+
+@transaction.atomic
+def attendance_record(
+    *, actor: User, event: CalendarEvent, marks: Iterable[tuple[User, str, str]]
+) -> list[Attendance]:
+    """Present / absent / excused for each ``(user, status, note)``; one row per person."""
+    _manage(actor, event)
+    allowed = {u.pk for u in invitees(event)}
+    rows = []
+    for user, status, note in marks:
+        if status not in AttendanceStatus.values:
+            raise DomainError("Trạng thái điểm danh không hợp lệ.", code="invalid_attendance")
+        if user.pk not in allowed:
+            raise DomainError(f"«{user}» không có trong thành phần dự họp.", code="not_invited")
+        row, _ = Attendance.objects.update_or_create(
+            event=event,
+            user=user,
+            defaults={"status": status, "note": (note or "")[:255], "recorded_by": actor},
+        )
+        rows.append(row)
+    calendar._record(
+        event,
+        action="attendance",
+        actor=actor,
+        from_status=event.status,
+        data={str(r.user_id): r.status for r in rows},
+    )
+    return rows
+
+
+@transaction.atomic
+def meeting_conclude(
+    *,
+    actor: User,
+    event: CalendarEvent,
+    document: OutgoingDocument,
+    tasks: Sequence[TaskSpec],
+    title: str = "",
+) -> Directive:
+    """The meeting conclusion (thông báo kết luận) yields a directive and its tasks."""
+    _manage(actor, event)
+    if event.conclusion_directive_id is not None:
+        raise DomainError("Cuộc họp đã có kết luận.", code="already_concluded", status_code=409)
+    directive = directive_create(
+        actor=actor,
+        title=(title or "").strip() or f"Kết luận: {event.title}"[:500],
+        source_kind=SourceKind.MEETING,
+        outgoing=document,
+        source_reference=document_reference(document),
+        tasks=tasks,
+    )
+    event.conclusion = document
+    event.conclusion_directive = directive
+    event.save(update_fields=["conclusion", "conclusion_directive", "updated_at"])
+    calendar._record(
+        event,
+        action="conclude",
+        actor=actor,
+        from_status=event.status,
+        data={"document": document.pk, "directive": directive.pk},
+    )
+    return directive
+
+
+def document_reference(document: OutgoingDocument) -> str:
+    return str(getattr(document, "notation", "") or document)[:255]
