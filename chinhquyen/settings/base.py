@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "chinhquyen.documents",
     "chinhquyen.tasks",
     "chinhquyen.reports",
+    "chinhquyen.stats",
     "chinhquyen.web",
 ]
 
@@ -444,6 +445,11 @@ SECURITY_EVENT_RETENTION_DAYS = int(env("SECURITY_EVENT_RETENTION_DAYS", "365"))
 ACCESS_ATTEMPT_RETENTION_DAYS = int(env("ACCESS_ATTEMPT_RETENTION_DAYS", "90"))
 TASK_RESULT_RETENTION_DAYS = int(env("TASK_RESULT_RETENTION_DAYS", "14"))
 AUDIT_EXPORT_MAX_ROWS = int(env("AUDIT_EXPORT_MAX_ROWS", "10000"))
+
+# --- Statistics (chinhquyen.stats) --------------------------------------------------------
+# Data cut-off day of the reporting month (ND 09/2019: the 15th of the previous month to the
+# 14th); 1 = calendar months. Public statistics show only months whose last day has passed.
+STATS_CUTOFF_DAY = int(env("STATS_CUTOFF_DAY", "15"))
 
 # --- Audit --------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False
