@@ -26,6 +26,7 @@ api_v1 = [
     path("", include("chinhquyen.documents.api.urls")),
     path("", include("chinhquyen.tasks.api.urls")),
     path("", include("chinhquyen.reports.api.urls")),
+    path("", include("chinhquyen.stats.api.urls")),
 ]
 
 urlpatterns = [
@@ -43,6 +44,7 @@ urlpatterns = [
     path("nhiem-vu/", include("chinhquyen.tasks.urls")),
     path("thong-bao/", include("chinhquyen.notifications.urls")),
     path("bao-cao/", include("chinhquyen.reports.urls")),
+    path("thong-ke/", include("chinhquyen.stats.urls")),
     path("quan-tri/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include(api_v1)),

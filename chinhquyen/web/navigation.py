@@ -76,10 +76,16 @@ NAV_ITEMS: list[NavItem] = [
         "Tiếp nhận hồ sơ", "dossiers:counter_intake", "box-arrow-in-down", _roles(Role.DESK_OFFICER)
     ),
     NavItem(
+        "Bảng điều hành", "stats:dashboard", "speedometer2", _roles(Role.UNIT_HEAD, Role.LEADER)
+    ),
+    NavItem(
         "Thống kê đúng hạn",
         "reports:on_time",
         "bar-chart-line",
         _roles(Role.UNIT_HEAD, Role.LEADER),
+    ),
+    NavItem(
+        "Chỉ số QĐ 766", "stats:index766", "clipboard-data", _roles(Role.UNIT_HEAD, Role.LEADER)
     ),
     NavItem("Hồ sơ cá nhân", "accounts:profile", "person-circle"),
     NavItem("Bảo mật hai lớp", "mfa_index", "shield-lock"),
