@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, CharField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from chinhquyen.accounts.permissions import units_with_role
@@ -105,6 +105,40 @@ def numbers(roots: list[Organisation], period: Period) -> Numbers:
     return Numbers.of(_sums(qs, *FIGURES))
 
 
+def _last_periods(newest: Period, count: int) -> list[Period]:
+    out, cursor = [], newest
+    for _ in range(count):
+        out.append(cursor)
+        cursor = cursor.previous()
+    return out[::-1]
+
+
+def numbers_by_period(
+    roots: list[Organisation], months: list[Period]
+) -> list[tuple[Period, Numbers]]:
+    """The figures of several periods in one aggregate (each day labelled with its period)."""
+    if not months:
+        return []
+    bucket = Case(
+        *[When(day__gte=m.first, day__lte=m.last, then=Value(m.code)) for m in months],
+        default=Value(""),
+        output_field=CharField(),
+    )
+    rows = (
+        DossierDailyFact.objects.filter(
+            _subtrees(roots),
+            day__gte=min(m.first for m in months),
+            day__lte=max(m.last for m in months),
+        )
+        .annotate(bucket=bucket)
+        .values("bucket")
+        .annotate(**{n: Sum(n) for n in FIGURES})
+        .order_by()
+    )
+    by_code = {row["bucket"]: Numbers.of(row) for row in rows}
+    return [(m, by_code.get(m.code, Numbers())) for m in months]
+
+
 # --- leaders' dashboard ----------------------------------------------------------------------
 
 
@@ -189,12 +223,7 @@ def dashboard(user: object, *, today: dt.date | None = None, months: int = 12) -
     roots = scope_roots(user)
     period = periods.current_month(today)
     previous = period.previous()
-    trend: list[tuple[Period, Numbers]] = []
-    cursor = period
-    for _ in range(months):
-        trend.append((cursor, numbers(roots, cursor)))
-        cursor = cursor.previous()
-    trend.reverse()
+    trend = numbers_by_period(roots, _last_periods(period, months))
     closed = periods.last_closed_month(today)
     return Dashboard(
         roots=roots,

@@ -182,3 +182,13 @@ def test_index_page_and_excel_export_neutralise(world: World) -> None:
     book = load_workbook(io.BytesIO(response.content))
     names = [row[1] for row in book["Xep hang"].iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("x")' in names
+
+
+def test_trend_in_one_query_equals_month_by_month(data: World, django_assert_num_queries) -> None:
+    from chinhquyen.stats import selectors
+
+    months = [periods.month(2026, 2), periods.month(2026, 3), periods.current_month()]
+    with django_assert_num_queries(1):
+        trend = selectors.numbers_by_period([data.province], months)
+    assert [n for _, n in trend] == [selectors.numbers([data.province], m) for m in months]
+    assert trend[1][1].finished == 7 and trend[2][1].received == 50
