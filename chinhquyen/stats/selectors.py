@@ -119,11 +119,7 @@ def numbers_by_period(
     """The figures of several periods in one aggregate (each day labelled with its period)."""
     if not months:
         return []
-    bucket = Case(
-        *[When(day__gte=m.first, day__lte=m.last, then=Value(m.code)) for m in months],
-        default=Value(""),
-        output_field=CharField(),
-    )
+    bucket = _bucket(months)
     rows = (
         DossierDailyFact.objects.filter(
             _subtrees(roots),
@@ -265,21 +261,37 @@ def published_months(
     return out
 
 
+def _bucket(months: list[Period]) -> Case:
+    return Case(
+        *[When(day__gte=m.first, day__lte=m.last, then=Value(m.code)) for m in months],
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
 def public_figures(months: list[Period], *, today: dt.date | None = None) -> list[PublicRow]:
-    """Published figures per competent organisation and closed month (one query per month)."""
+    """Published figures per competent organisation and closed month (one aggregate)."""
     months = [m for m in months if m.is_closed(today)]
-    rows: list[tuple[int, Period, Numbers]] = []
-    for month in months:
-        for row in (
-            DossierDailyFact.objects.filter(day__gte=month.first, day__lte=month.last)
-            .values("organisation_id")
-            .annotate(**{n: Sum(n) for n in FIGURES})
-            .order_by()
-        ):
-            rows.append((row["organisation_id"], month, Numbers.of(row)))
+    if not months:
+        return []
+    by_code = {m.code: m for m in months}
+    query = (
+        DossierDailyFact.objects.filter(
+            day__gte=min(m.first for m in months), day__lte=max(m.last for m in months)
+        )
+        .annotate(bucket=_bucket(months))
+        .values("organisation_id", "bucket")
+        .annotate(**{n: Sum(n) for n in FIGURES})
+        .order_by()
+    )
+    rows = [
+        (row["organisation_id"], by_code[row["bucket"]], Numbers.of(row))
+        for row in query
+        if row["bucket"] in by_code
+    ]
     names = Organisation.objects.in_bulk({org_id for org_id, _, _ in rows})
     out = [PublicRow(names[o], m, n) for o, m, n in rows]
-    out.sort(key=lambda r: (r.period.first, r.organisation.path), reverse=False)
+    out.sort(key=lambda r: r.organisation.path)
     out.sort(key=lambda r: r.period.first, reverse=True)
     return out
 
