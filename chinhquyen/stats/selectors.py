@@ -325,8 +325,8 @@ def resolve_period(text: str | None) -> Period:
 def index_history(organisation: Organisation, period: Period, count: int = 6) -> list[Any]:
     from . import index766
 
-    out, cursor = [], period.previous()
+    previous, cursor = [], period.previous()
     for _ in range(count):
-        out.append(index766.index_for(organisation=organisation, period=cursor))
+        previous.append(cursor)
         cursor = cursor.previous()
-    return out
+    return index766.history(organisation=organisation, periods=previous)

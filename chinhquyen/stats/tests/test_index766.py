@@ -189,3 +189,18 @@ def test_supplement_rule_and_month_cut_off_through_the_workflow(world: World) ->
     april = index766.index_for(organisation=world.orgs["province"], period=periods.month(2026, 4))
     assert april.measures.totals["finished"] == 1
     assert april.measures.totals["late"] == 0
+
+
+def test_history_in_one_query_equals_period_by_period(
+    world: World, django_assert_num_queries
+) -> None:
+    fact(world, dt.date(2026, 2, 2), received=4, received_online=1, finished=4, early=1, late=3)
+    fact(world, dt.date(2026, 3, 2), received=2, received_online=2, finished=2, on_time=2)
+    months = [periods.month(2026, 3), periods.month(2026, 2), periods.month(2026, 1)]
+    with django_assert_num_queries(3):  # groups, their indicators, the facts
+        got = index766.history(organisation=world.orgs["province"], periods=months)
+    expected = [index766.index_for(organisation=world.orgs["province"], period=m) for m in months]
+    assert [(r.period, r.points, r.max_assessed) for r in got] == [
+        (r.period, r.points, r.max_assessed) for r in expected
+    ]
+    assert got[0].points != got[1].points
