@@ -1,6 +1,7 @@
 """The leaders' dashboard in a real browser (issue #16), at 1280 px and on a 375 px phone: the
 province leader opens it, drills from the unit with late dossiers to its late dossiers; the
-dashboard, the drill-down and the public statistics have no horizontal overflow and no
+dashboard (with its two Chart.js charts, drawn from the data tables that stay on the page), the
+drill-down and the public statistics have no horizontal overflow, no script error and no
 serious or critical axe-core finding."""
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ def test_leader_drills_from_a_late_unit_to_its_late_dossiers(
     leader.go(reverse("stats:dashboard"))
     expect(page.get_by_role("heading", name="Bảng điều hành")).to_be_visible()
     expect(page.locator("#so-qua-han")).to_have_text("1")
+    # the vendored Chart.js draws the trend and the ranking from their tables
+    expect(page.locator(".stat-chart canvas")).to_have_count(2)
     _fits(leader, "bảng điều hành")
     late_units = page.get_by_role("region", name="Cơ quan có nhiều hồ sơ quá hạn")
     late_units.get_by_role("link", name="Sở Tư pháp").click()
@@ -87,3 +90,4 @@ def test_leader_drills_from_a_late_unit_to_its_late_dossiers(
         visitor.page.get_by_role("heading", name="Số liệu giải quyết thủ tục hành chính")
     ).to_be_visible()
     _fits(visitor, "số liệu công khai")
+    assert not [e for e in leader.errors if "/favicon.ico:" not in e], leader.errors
