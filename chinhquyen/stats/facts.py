@@ -322,6 +322,13 @@ def pending_count() -> int:
     return FactEvent.objects.count()
 
 
+def never_built() -> bool:
+    """Source rows exist but no object has a contribution yet (facts never computed)."""
+    if FactState.objects.exists():
+        return False
+    return Dossier.objects.exists() or IncomingDocument.objects.exists()
+
+
 # --------------------------------------------------------------------------------------------
 # Rebuild
 # --------------------------------------------------------------------------------------------

@@ -17,7 +17,10 @@ logger = logging.getLogger(__name__)
 @periodic(name="stats.fold_facts", every=dt.timedelta(minutes=1))
 @task()
 def fold_facts() -> int:
-    """Fold every pending dossier/document change into the daily facts (idempotent)."""
+    """Fold every pending dossier/document change into the daily facts (idempotent). On a
+    database whose facts were never built (an upgrade, a bulk load) rebuild them first."""
+    if facts.never_built():
+        logger.info("stats.first_build", extra=facts.rebuild())
     folded = facts.fold_all()
     if folded:
         logger.info("stats.folded", extra={"events": folded})

@@ -130,3 +130,16 @@ def test_rebuild_command(world: World, capsys: pytest.CaptureFixture[str]) -> No
     assert "dossier=1" in capsys.readouterr().out
     assert _sum("received") == 1
     assert not FactEvent.objects.exists()
+
+
+def test_the_job_builds_facts_never_built(world: World) -> None:
+    from chinhquyen.stats import tasks
+    from chinhquyen.stats.models import FactState
+
+    receive(world)
+    receive(world)
+    FactEvent.objects.all().delete()  # as after a bulk load or an upgrade: no events, no facts
+    assert facts.never_built()
+    tasks.fold_facts.call()
+    assert _sum("received") == 2 and FactState.objects.count() == 2
+    assert not facts.never_built()
