@@ -117,6 +117,32 @@ def index_export(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+def index_pdf(request: HttpRequest) -> HttpResponse:
+    from chinhquyen.core.pdf import render_pdf  # WeasyPrint loads with the first PDF
+
+    _require_reader(request)
+    organisation, period, error = _target(request)
+    if error:
+        raise Http404(error)
+    result = index766.index_for(organisation=organisation, period=period)
+    children = selectors.ranking_units([organisation])
+    ranking = (
+        index766.ranking(organisations=children, period=period)
+        if children != [organisation]
+        else []
+    )
+    content = render_pdf(
+        "stats/index766_pdf.html",
+        {"result": result, "ranking": ranking, "generated": timezone.localtime()},
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="chi-so-766-{period.code}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@login_required
 def late_dossiers(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     organisation, period, error = _target(request)

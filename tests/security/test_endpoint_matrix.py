@@ -684,6 +684,7 @@ PAGES: dict[str, list[Case]] = {
     "stats:dashboard": [P(REPORTERS)],
     "stats:index766": [P(REPORTERS)],
     "stats:index766_export": [P(REPORTERS)],
+    "stats:index766_pdf": [P(REPORTERS)],
     "stats:late_dossiers": [P(REPORTERS)],
     "stats:public": [P(EVERYONE)],
     "stats:public_csv": [P(EVERYONE)],

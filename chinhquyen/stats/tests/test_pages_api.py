@@ -192,3 +192,11 @@ def test_trend_in_one_query_equals_month_by_month(data: World, django_assert_num
         trend = selectors.numbers_by_period([data.province], months)
     assert [n for _, n in trend] == [selectors.numbers([data.province], m) for m in months]
     assert trend[1][1].finished == 7 and trend[2][1].received == 50
+
+
+def test_index_pdf_export(world: World) -> None:
+    fact(world, dt.date(2026, 3, 2), received=2, finished=2, late=1, early=1)
+    response = _client(world.governor).get(reverse("stats:index766_pdf"), {"ky": "2026-03"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert _client(world.spec).get(reverse("stats:index766_pdf")).status_code == 403
