@@ -684,6 +684,7 @@ def ensure(db_name: str, scale: common.Scale, *, force: bool = False, workers: i
             log(f"{db_name}: already loaded at scale {scale.name} ({state['counts']})")
             migrate_if_needed(db_name)
             collectstatic(db_name)
+            ensure_facts(db_name)
             return state
     began = time.perf_counter()
     if create_from_template(db_name):
@@ -719,7 +720,27 @@ def ensure(db_name: str, scale: common.Scale, *, force: bool = False, workers: i
     if state is None:
         raise SystemExit("data generation did not complete")
     log(f"{db_name}: loaded in {time.perf_counter() - began:.0f} s")
+    ensure_facts(db_name)
     return state
+
+
+def ensure_facts(db_name: str) -> None:
+    """The COPY load bypasses the services, so no fact events were written: compute the daily
+    facts of the statistics (dashboard, QĐ 766 index, on-time report) from the source tables
+    once, when they are empty."""
+    import psycopg
+
+    with psycopg.connect(common.database_url(db_name), autocommit=True) as conn:
+        row = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM stats_dossierdailyfact)").fetchone()
+        if not (row and row[0]):
+            return
+        began = time.perf_counter()
+        log(f"{db_name}: rebuilding the daily facts (manage.py rebuild_facts)")
+        manage(db_name, "rebuild_facts")
+        conn.execute("VACUUM (ANALYZE) stats_dossierdailyfact")
+        conn.execute("VACUUM (ANALYZE) stats_documentdailyfact")
+        conn.execute("VACUUM (ANALYZE) stats_factstate")
+        log(f"{db_name}: facts rebuilt in {time.perf_counter() - began:.0f} s")
 
 
 def main() -> None:

@@ -51,6 +51,7 @@ SCENARIOS = [
     "submit",
     "inbox",
     "report",
+    "dashboard",
     "search",
     "sign",
     "numbering",
@@ -780,6 +781,30 @@ class Suite:
             "GET /api/v1/reports/on-time/ (reports.selectors.on_time_report: two aggregates "
             "grouped by competent organisation and month) as the province's leader, the default "
             "12 months and the 36 months ending this month, 4 concurrent users",
+        ]
+        return result
+
+    def s_dashboard(self) -> Result:
+        """The statistics read from the daily facts: the QĐ 766 index of the province (with its
+        drill-down and six periods of history) and the public figures of 12 closed months."""
+        tokens = self.tokens()["search"]  # lanhdao.tinh: leader of the province
+        requests = [
+            http_load.Request("GET", path, authorization=f"Bearer {t}")
+            for t in tokens
+            for path in ("/api/v1/index766/", "/api/v1/index766/?period=" + f"{dt.date.today():%Y}")
+        ] + [http_load.Request("GET", "/api/v1/statistics/public/")]
+        load = self.load(requests=requests, connections=4, name="dashboard")
+        result = self.http_result(
+            "dashboard",
+            "(d2) Chỉ số QĐ 766 và số liệu công khai từ số liệu tổng hợp (API)",
+            load,
+            4,
+        )
+        result.target = "the leader's dashboard p95 ≤ 50 ms (issue #16)"
+        result.notes = [
+            "GET /api/v1/index766/ as the province's leader (last closed month, and the year), "
+            "GET /api/v1/statistics/public/ (12 closed months); 4 concurrent users; the facts "
+            "are rebuilt once after the COPY load (bench/generate.py ensure_facts)",
         ]
         return result
 

@@ -27,6 +27,7 @@ api_v1 = [
     path("", include("chinhquyen.tasks.api.urls")),
     path("", include("chinhquyen.reports.api.urls")),
     path("", include("chinhquyen.integration.api.urls")),
+    path("", include("chinhquyen.stats.api.urls")),
 ]
 
 urlpatterns = [
@@ -46,6 +47,7 @@ urlpatterns = [
     path("thong-bao/", include("chinhquyen.notifications.urls")),
     path("bao-cao/", include("chinhquyen.reports.urls")),
     path("lien-thong/", include("chinhquyen.integration.urls")),
+    path("thong-ke/", include("chinhquyen.stats.urls")),
     path("quan-tri/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include(api_v1)),

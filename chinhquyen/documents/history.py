@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db.models import Q
 from django.utils import timezone
@@ -12,6 +13,18 @@ from chinhquyen.core.search import words_filter
 from chinhquyen.core.text import normalize_search
 
 from .models import DocumentEvent, IncomingDocument, OutgoingDocument
+
+# Callbacks run inside the transaction of every history row (other apps keep derived figures
+# current this way, e.g. the statistics' event table); register in ``AppConfig.ready()``.
+Listener = Callable[[DocumentEvent], None]
+_listeners: list[Listener] = []
+
+
+def register_listener(listener: Listener) -> Listener:
+    """Call ``listener(event)`` right after each document history row is written."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
 
 
 def record_event(
@@ -26,7 +39,7 @@ def record_event(
 ) -> DocumentEvent:
     incoming = document if isinstance(document, IncomingDocument) else None
     outgoing = document if isinstance(document, OutgoingDocument) else None
-    return DocumentEvent.objects.create(
+    event = DocumentEvent.objects.create(
         incoming=incoming,
         outgoing=outgoing,
         action=action,
@@ -36,6 +49,9 @@ def record_event(
         note=note,
         at=at or timezone.now(),
     )
+    for listener in _listeners:
+        listener(event)
+    return event
 
 
 def _join(parts: list[str | None]) -> str:

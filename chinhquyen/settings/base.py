@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "chinhquyen.tasks",
     "chinhquyen.reports",
     "chinhquyen.integration",
+    "chinhquyen.stats",
     "chinhquyen.web",
 ]
 
@@ -473,6 +474,14 @@ SECURITY_EVENT_RETENTION_DAYS = int(env("SECURITY_EVENT_RETENTION_DAYS", "365"))
 ACCESS_ATTEMPT_RETENTION_DAYS = int(env("ACCESS_ATTEMPT_RETENTION_DAYS", "90"))
 TASK_RESULT_RETENTION_DAYS = int(env("TASK_RESULT_RETENTION_DAYS", "14"))
 AUDIT_EXPORT_MAX_ROWS = int(env("AUDIT_EXPORT_MAX_ROWS", "10000"))
+
+# --- Statistics (chinhquyen.stats) --------------------------------------------------------
+# Data cut-off day of the reporting month (ND 09/2019: the 15th of the previous month to the
+# 14th); 1 = calendar months. Public statistics show only months whose last day has passed.
+STATS_CUTOFF_DAY = int(env("STATS_CUTOFF_DAY", "15"))
+# The on-time report (/bao-cao/dung-han/, /api/v1/reports/on-time/) reads the daily facts (at
+# most a minute behind, folded by the stats.fold_facts job) instead of scanning the dossiers.
+REPORTS_FROM_FACTS = env_bool("REPORTS_FROM_FACTS", True)
 
 # --- Audit --------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -76,6 +76,9 @@ NAV_ITEMS: list[NavItem] = [
         "Tiếp nhận hồ sơ", "dossiers:counter_intake", "box-arrow-in-down", _roles(Role.DESK_OFFICER)
     ),
     NavItem(
+        "Bảng điều hành", "stats:dashboard", "speedometer2", _roles(Role.UNIT_HEAD, Role.LEADER)
+    ),
+    NavItem(
         "Thống kê đúng hạn",
         "reports:on_time",
         "bar-chart-line",
@@ -88,6 +91,9 @@ NAV_ITEMS: list[NavItem] = [
         "tasks_calendar:manage",
         "calendar-week",
         _roles(Role.CLERK, Role.LEADER, Role.UNIT_HEAD),
+    ),
+    NavItem(
+        "Chỉ số QĐ 766", "stats:index766", "clipboard-data", _roles(Role.UNIT_HEAD, Role.LEADER)
     ),
     NavItem("Hồ sơ cá nhân", "accounts:profile", "person-circle"),
     NavItem("Bảo mật hai lớp", "mfa_index", "shield-lock"),

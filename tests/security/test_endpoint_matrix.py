@@ -828,6 +828,15 @@ PAGES: dict[str, list[Case]] = {
             settings={"INTEGRATION_AXIS_SANDBOX": True},
         ),
     ],
+    # statistics: the dashboard and the QĐ 766 index for leaders and unit heads (scoped by
+    # their positions' subtrees), the public figures for everyone
+    "stats:dashboard": [P(REPORTERS)],
+    "stats:index766": [P(REPORTERS)],
+    "stats:index766_export": [P(REPORTERS)],
+    "stats:index766_pdf": [P(REPORTERS)],
+    "stats:late_dossiers": [P(REPORTERS)],
+    "stats:public": [P(EVERYONE)],
+    "stats:public_csv": [P(EVERYONE)],
     # notifications: the SMS gateway sandbox, only when NOTIFY_SMS_SANDBOX is on, with its key
     "notifications:sms_sandbox": [
         P(NOBODY, method="POST", fmt="json", body={}),
@@ -1180,6 +1189,8 @@ API: dict[str, list[Case]] = {
             },
         )
     ],
+    "index766": [A(REPORTERS)],
+    "statistics_public": [A(EVERYONE)],
     # payments
     "payments_list": [
         A(

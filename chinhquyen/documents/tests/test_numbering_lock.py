@@ -28,8 +28,9 @@ def test_incoming_register_takes_the_number_in_its_last_statements(world):
         document = register(world, summary="Văn bản thứ hai về kế hoạch tập huấn")
     held = _after_lock(captured.captured_queries)
     # the counter increment (on PostgreSQL the same statement stores the number and its search
-    # text), the audit entry of the number, the history row; then the commit
-    expected = 3 if connection.vendor == "postgresql" else 4
+    # text), the audit entry of the number, the history row and the statistics' fact event
+    # written with it (stats.facts); then the commit
+    expected = 4 if connection.vendor == "postgresql" else 5
     assert len(held) == expected, "\n".join(held)
     document.refresh_from_db()
     assert document.incoming_number == 2

@@ -1,0 +1,1 @@
+from chinhquyen.dossiers.tests.conftest import world  # noqa: F401
