@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("chinhquyen.dossiers.api.urls")),
     path("", include("chinhquyen.documents.api.urls")),
     path("", include("chinhquyen.tasks.api.urls")),
+    path("", include("chinhquyen.feedback.api.urls")),
     path("", include("chinhquyen.reports.api.urls")),
 ]
 
@@ -41,6 +42,7 @@ urlpatterns = [
     path("ho-so/", include("chinhquyen.dossiers.urls")),
     path("van-ban/", include("chinhquyen.documents.urls")),
     path("nhiem-vu/", include("chinhquyen.tasks.urls")),
+    path("phan-anh/", include("chinhquyen.feedback.urls")),
     path("thong-bao/", include("chinhquyen.notifications.urls")),
     path("bao-cao/", include("chinhquyen.reports.urls")),
     path("quan-tri/", admin.site.urls),

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "chinhquyen.dossiers",
     "chinhquyen.documents",
     "chinhquyen.tasks",
+    "chinhquyen.feedback",
     "chinhquyen.reports",
     "chinhquyen.web",
 ]
@@ -378,6 +379,10 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "chinhquyen.tasks.models.TaskStatus",
         "TaskExtensionStatusEnum": "chinhquyen.tasks.models.ExtensionStatus",
         "TaskCategoryEnum": "chinhquyen.tasks.models.Category",
+        "FeedbackStatusEnum": "chinhquyen.feedback.models.Status",
+        "FeedbackChannelEnum": "chinhquyen.feedback.models.Channel",
+        "ChannelEnum": "chinhquyen.dossiers.models.Channel",
+        "FeedbackKindEnum": "chinhquyen.feedback.models.Kind",
     },
 }
 
