@@ -185,10 +185,18 @@ def clean_photo(upload: Any) -> tuple[bytes, str]:
     """Check an uploaded photo like every upload, then re-encode it: no EXIF (GPS, camera,
     time), upright, at most ``PHOTO_MAX_SIDE`` pixels on a side. Returns JPEG bytes and the
     display name; the original bytes are never stored."""
-    checked = upload_checks.check_upload(upload)
-    if checked.extension not in ("jpg", "png"):
-        raise DomainError("Ảnh phải là tệp JPG hoặc PNG.", code="invalid_file_type")
     stream = getattr(upload, "file", None) or upload
+    if not hasattr(stream, "read"):
+        raise DomainError("Không đọc được tệp tải lên.", code="invalid_file")
+    stream.seek(0)
+    head = stream.read(8192)
+    stream.seek(0)
+    if upload_checks.detect(head if isinstance(head, bytes) else b"") not in ("jpg", "png"):
+        raise DomainError(
+            "Ảnh phải có định dạng JPG hoặc PNG (kiểm tra theo nội dung tệp).",
+            code="invalid_file_type",
+        )
+    checked = upload_checks.check_upload(upload)
     stream.seek(0)
     try:
         with Image.open(stream) as image:

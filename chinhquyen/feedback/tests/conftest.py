@@ -55,6 +55,10 @@ class FW:
 
 @pytest.fixture
 def fw(db: None) -> FW:
+    return build_fw()
+
+
+def build_fw() -> FW:
     w = FW()
     province = make_org("UBND tỉnh Thử", kind=K.PROVINCIAL_COMMITTEE)
     coord = make_org("Văn phòng UBND tỉnh", parent=province)
