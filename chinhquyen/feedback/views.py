@@ -89,7 +89,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     }
     if user is not None and is_applicant(user) and data is None:
         context["values"] = {
-            "sender_name": user.get_full_name(),
+            "sender_name": user.full_name or user.get_full_name(),
             "sender_contact": user.email,
         }
     if data is not None:
