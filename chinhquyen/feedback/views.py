@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -61,6 +62,13 @@ def _communes() -> Any:
     )
 
 
+def _map() -> dict[str, str]:
+    return {
+        "map_tiles": getattr(settings, "FEEDBACK_MAP_TILE_URL", ""),
+        "map_center": getattr(settings, "FEEDBACK_MAP_CENTER", "20.25,105.97,11"),
+    }
+
+
 def _files(request: HttpRequest, name: str = "photos") -> list[Any]:
     return list(request.FILES.getlist(name))
 
@@ -86,6 +94,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         "values": data or {},
         "error": "",
         "code_sent": False,
+        **_map(),
     }
     if user is not None and is_applicant(user) and data is None:
         context["values"] = {
@@ -270,7 +279,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "")[:200]
     page = Paginator(selectors.public_board(q), 20).get_page(request.GET.get("trang"))
-    return render(request, "feedback/board.html", {"q": q, "page": page})
+    return render(request, "feedback/board.html", {"q": q, "page": page, **_map()})
 
 
 @require_GET

@@ -444,6 +444,22 @@ TASKS_EXTENSION_COUNTS = env_bool("TASKS_EXTENSION_COUNTS", True)
 # "Due soon" in the to-do page and the daily digest: within this many working days.
 TASKS_DUE_SOON_WORKING_DAYS = int(env("TASKS_DUE_SOON_WORKING_DAYS", "3"))
 
+# --- Citizen reports (chinhquyen.feedback) ---------------------------------------------------
+# Map tiles of the report form and the public board, e.g.
+# "https://tile.openstreetmap.org/{z}/{x}/{y}.png"; empty: the map shows without tiles (the
+# commune list and the coordinates still work). Its origin is added to CSP img-src.
+FEEDBACK_MAP_TILE_URL = env("FEEDBACK_MAP_TILE_URL", "")
+# Where the maps open: "latitude,longitude,zoom" (the province's centre).
+FEEDBACK_MAP_CENTER = env("FEEDBACK_MAP_CENTER", "20.25,105.97,11")
+if FEEDBACK_MAP_TILE_URL.startswith(("https://", "http://")):
+    from urllib.parse import urlsplit as _tiles_split
+
+    # "{s}." stands for the server's subdomains (a., b., c.): allow them all
+    _tile_host = _tiles_split(FEEDBACK_MAP_TILE_URL.replace("{s}.", "*.")).netloc
+    CSP_OVERRIDES["img-src"] = (
+        f"'self' data: {_tiles_split(FEEDBACK_MAP_TILE_URL).scheme}://{_tile_host}"
+    )
+
 # --- Retention of logs and results (days) --------------------------------------------------
 SECURITY_EVENT_RETENTION_DAYS = int(env("SECURITY_EVENT_RETENTION_DAYS", "365"))
 ACCESS_ATTEMPT_RETENTION_DAYS = int(env("ACCESS_ATTEMPT_RETENTION_DAYS", "90"))

@@ -11,6 +11,7 @@
         document.getElementById("pa-lat").value = pos.coords.latitude.toFixed(6);
         document.getElementById("pa-lon").value = pos.coords.longitude.toFixed(6);
         status.textContent = "Đã lấy vị trí.";
+        document.dispatchEvent(new Event("feedback:located"));
       },
       function () {
         status.textContent = "Không lấy được vị trí; vui lòng nhập tay hoặc chọn xã, phường.";
