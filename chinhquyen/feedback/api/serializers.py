@@ -166,7 +166,7 @@ class FeedbackRateSerializer(serializers.Serializer):
 
 
 class FeedbackUnitSatisfactionSerializer(serializers.Serializer):
-    unit_id = serializers.IntegerField()
+    unit_id = serializers.IntegerField(help_text="Mã đơn vị, cán bộ hoặc thủ tục (theo by).")
     unit_name = serializers.CharField()
     feedback_due = serializers.IntegerField()
     feedback_on_time = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)

@@ -34,7 +34,7 @@ from chinhquyen.orgs.models import Organisation, OrganisationKind
 
 from .. import dispatch, selectors, services
 from ..models import FeedbackAnswer, FeedbackCategory, FeedbackItem
-from ..satisfaction import satisfaction_by_unit
+from ..satisfaction import DIMENSIONS, satisfaction_by
 from . import serializers as s
 
 TAG_PUBLIC = "Phản ánh, kiến nghị — công khai"
@@ -363,10 +363,17 @@ class SatisfactionView(APIView):
     @extend_schema(
         operation_id="feedback_satisfaction",
         tags=[TAG_OFFICER],
-        summary="Tỷ lệ hài lòng theo đơn vị (QĐ 766)",
+        summary="Tỷ lệ hài lòng theo đơn vị, cán bộ, thủ tục (QĐ 766)",
         parameters=[
             OpenApiParameter("start", str, description="YYYY-MM-DD", required=False),
             OpenApiParameter("end", str, description="YYYY-MM-DD (không tính)", required=False),
+            OpenApiParameter(
+                "by",
+                str,
+                enum=["unit", "officer", "procedure"],
+                required=False,
+                description="Nhóm theo đơn vị (mặc định), cán bộ hoặc thủ tục.",
+            ),
         ],
         responses={200: s.FeedbackUnitSatisfactionSerializer(many=True), 400: ERROR, 403: ERROR},
     )
@@ -382,7 +389,11 @@ class SatisfactionView(APIView):
         except ValueError:
             raise DomainError("Ngày không hợp lệ.", code="invalid_date") from None
         tz = timezone.get_current_timezone()
-        rows = satisfaction_by_unit(
+        by = request.query_params.get("by") or "unit"
+        if by not in DIMENSIONS:
+            raise DomainError("Cách nhóm không hợp lệ.", code="invalid_group")
+        rows = satisfaction_by(
+            by=by,
             start=dt.datetime.combine(start, dt.time(), tz),
             end=dt.datetime.combine(end, dt.time(), tz),
             now=timezone.now(),

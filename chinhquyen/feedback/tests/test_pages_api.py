@@ -13,7 +13,7 @@ from chinhquyen.accounts.testing import force_login_with_mfa
 
 from .. import services
 from ..models import FeedbackItem, Status
-from ..satisfaction import satisfaction_by_unit
+from ..satisfaction import satisfaction_by, satisfaction_by_unit
 from .conftest import FW, photo, sent_code
 
 pytestmark = pytest.mark.django_db
@@ -227,6 +227,10 @@ def test_satisfaction_ratios_per_unit(fw: FW) -> None:
     assert str(env.feedback_on_time) == "66.67"
     assert str(env.feedback_satisfied) == "50.00"
     assert env.dossier_satisfaction is None
+    officers = {r.unit_id: r for r in satisfaction_by(by="officer", start=start, end=end)}
+    author = officers[fw.users["env_spec"].pk]
+    assert author.feedback_ratings == 2 and str(author.feedback_satisfied) == "50.00"
+    assert satisfaction_by(by="procedure", start=start, end=end) == []
 
 
 def test_officer_pages_walk_the_workflow(fw: FW) -> None:
