@@ -301,3 +301,23 @@ def test_anonymous_page_sends_a_code_first(fw: FW) -> None:
     }
     response = client.post("/phan-anh/gui/", data)
     assert response.status_code == 302
+
+
+def test_list_endpoints_query_counts_do_not_grow_with_rows(
+    fw: FW, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        _published(fw)
+    api = APIClient()
+    with django_assert_max_num_queries(3):  # count, page, answers
+        assert len(api.get("/api/v1/feedback/public/").json()["results"]) == 3
+    officer = APIClient()
+    officer.force_authenticate(fw.users["coord"])
+    with django_assert_max_num_queries(8):
+        officer.get("/api/v1/feedback/items/", {"group": "all"})
+    for _ in range(3):
+        _published(fw)
+    with django_assert_max_num_queries(3):
+        assert len(api.get("/api/v1/feedback/public/").json()["results"]) == 6
+    with django_assert_max_num_queries(8):
+        officer.get("/api/v1/feedback/items/", {"group": "all"})
