@@ -17,6 +17,7 @@ urlpatterns = [
     path("cua-toi/", views.mine, name="mine"),
     path("tep/<int:pk>/", views.file_download, name="file"),
     path("xu-ly/", views.inbox, name="inbox"),
+    path("hai-long/", views.satisfaction, name="satisfaction"),
     path("xu-ly/<int:pk>/", views.detail, name="detail"),
     path("xu-ly/<int:pk>/<str:action>/", views.action, name="action"),
 ]

@@ -412,3 +412,40 @@ def action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         context["error"] = str(exc.detail)
         return render(request, "feedback/detail.html", context, status=400)
     return redirect(reverse("feedback:detail", args=[item.pk]))
+
+
+@require_GET
+@officials_only
+def satisfaction(request: HttpRequest) -> HttpResponse:
+    """Tỷ lệ hài lòng (QĐ 766) per unit, officer or procedure over a year (this one by default)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .satisfaction import DIMENSIONS, satisfaction_by
+
+    by = request.GET.get("theo") or "unit"
+    by = by if by in DIMENSIONS else "unit"
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("nam") or today.year)
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), today.year + 1)
+    tz = timezone.get_current_timezone()
+    rows = satisfaction_by(
+        by=by,
+        start=dt.datetime(year, 1, 1, tzinfo=tz),
+        end=dt.datetime(year + 1, 1, 1, tzinfo=tz),
+        now=timezone.now(),
+    )
+    return render(
+        request,
+        "feedback/satisfaction.html",
+        {
+            "rows": rows,
+            "by": by,
+            "year": year,
+            "choices": [("unit", "Đơn vị"), ("officer", "Cán bộ"), ("procedure", "Thủ tục")],
+        },
+    )

@@ -219,6 +219,7 @@ PAGES: dict[str, list[Case]] = {
         P(EVERYONE, kwargs=lambda w: {"pk": w.obj("pa_pub").files.get().pk}),
     ],
     "feedback:inbox": [P(OFFICIAL, shows={"pa_x": FB_X, "pa_y": FB_Y})],
+    "feedback:satisfaction": [P(OFFICIAL), P(OFFICIAL, query={"theo": "officer", "nam": "2026"})],
     "feedback:detail": [
         P(FB_X, kwargs=kw(pk="pa_x")),
         P(FB_Y, kwargs=kw(pk="pa_y")),

@@ -321,3 +321,14 @@ def test_list_endpoints_query_counts_do_not_grow_with_rows(
         assert len(api.get("/api/v1/feedback/public/").json()["results"]) == 6
     with django_assert_max_num_queries(8):
         officer.get("/api/v1/feedback/items/", {"group": "all"})
+
+
+def test_satisfaction_page_for_officials(fw: FW) -> None:
+    item = _published(fw)
+    services.feedback_rate(actor=None, item=item, satisfied=True)
+    page = _signed_in(fw.users["coord"]).get("/phan-anh/hai-long/").content.decode()
+    assert fw.orgs["env"].name in page
+    assert "100,00%" in page or "100.00%" in page
+    by_officer = _signed_in(fw.users["coord"]).get("/phan-anh/hai-long/?theo=officer&nam=abc")
+    assert by_officer.status_code == 200
+    assert _signed_in(fw.users["citizen"]).get("/phan-anh/hai-long/").status_code == 403
