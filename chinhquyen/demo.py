@@ -89,6 +89,12 @@ def load_tasks(context: dict[str, Any]) -> dict[str, Any] | None:
     return load_demo_tasks(context)
 
 
+def load_feedback(context: dict[str, Any]) -> dict[str, Any] | None:
+    from chinhquyen.feedback.demo import load_demo_feedback
+
+    return load_demo_feedback(context)
+
+
 DEMO_LOADERS: list[DemoLoader] = [
     load_orgs,
     load_demo_accounts,
@@ -100,4 +106,5 @@ DEMO_LOADERS: list[DemoLoader] = [
     load_dossiers,
     load_documents,
     load_tasks,
+    load_feedback,
 ]

@@ -202,7 +202,7 @@ def notify(
     return notification
 
 
-SECRET_CONTEXT_KEYS = ("pin",)
+SECRET_CONTEXT_KEYS = ("pin", "otp")
 SEALED_KEY = "_sealed"
 
 

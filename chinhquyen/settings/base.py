@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "chinhquyen.dossiers",
     "chinhquyen.documents",
     "chinhquyen.tasks",
+    "chinhquyen.feedback",
     "chinhquyen.reports",
     "chinhquyen.integration",
     "chinhquyen.stats",
@@ -384,6 +385,10 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "chinhquyen.tasks.models.TaskStatus",
         "TaskExtensionStatusEnum": "chinhquyen.tasks.models.ExtensionStatus",
         "TaskCategoryEnum": "chinhquyen.tasks.models.Category",
+        "FeedbackStatusEnum": "chinhquyen.feedback.models.Status",
+        "FeedbackChannelEnum": "chinhquyen.feedback.models.Channel",
+        "ChannelEnum": "chinhquyen.dossiers.models.Channel",
+        "FeedbackKindEnum": "chinhquyen.feedback.models.Kind",
     },
 }
 
@@ -468,6 +473,22 @@ MEETINGS_PROVIDER = env("MEETINGS_PROVIDER", "sandbox")
 JITSI_BASE_URL = env("JITSI_BASE_URL", "https://meet.jit.si")
 JITSI_APP_ID = env("JITSI_APP_ID", "")
 JITSI_APP_SECRET = env("JITSI_APP_SECRET", "")
+
+# --- Citizen reports (chinhquyen.feedback) ---------------------------------------------------
+# Map tiles of the report form and the public board, e.g.
+# "https://tile.openstreetmap.org/{z}/{x}/{y}.png"; empty: the map shows without tiles (the
+# commune list and the coordinates still work). Its origin is added to CSP img-src.
+FEEDBACK_MAP_TILE_URL = env("FEEDBACK_MAP_TILE_URL", "")
+# Where the maps open: "latitude,longitude,zoom" (the province's centre).
+FEEDBACK_MAP_CENTER = env("FEEDBACK_MAP_CENTER", "20.25,105.97,11")
+if FEEDBACK_MAP_TILE_URL.startswith(("https://", "http://")):
+    from urllib.parse import urlsplit as _tiles_split
+
+    # "{s}." stands for the server's subdomains (a., b., c.): allow them all
+    _tile_host = _tiles_split(FEEDBACK_MAP_TILE_URL.replace("{s}.", "*.")).netloc
+    CSP_OVERRIDES["img-src"] = (
+        f"'self' data: {_tiles_split(FEEDBACK_MAP_TILE_URL).scheme}://{_tile_host}"
+    )
 
 # --- Retention of logs and results (days) --------------------------------------------------
 SECURITY_EVENT_RETENTION_DAYS = int(env("SECURITY_EVENT_RETENTION_DAYS", "365"))

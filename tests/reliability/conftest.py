@@ -20,7 +20,7 @@ from django.test import Client
 # Letters only Vietnamese uses: an answer containing some is written in Vietnamese.
 VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 # Apps whose rows an upload may create: a refused upload must leave all of them untouched.
-UPLOAD_APPS = ("dossiers", "documents", "catalog", "orgs", "signing", "notifications")
+UPLOAD_APPS = ("dossiers", "documents", "catalog", "orgs", "signing", "notifications", "feedback")
 
 on_postgres = connection.vendor == "postgresql"
 

@@ -361,3 +361,55 @@ def test_catalogue_organisation_and_verification_uploads_refuse_hostile_files(
     dossier_world: Any,
 ) -> None:
     _run(_other_endpoints(dossier_world))
+
+
+# --------------------------------------------------------------------------------------------
+# Citizen reports (feedback): photos of the sender, evidence attached to an answer
+# --------------------------------------------------------------------------------------------
+
+
+def _feedback_endpoints() -> list[Endpoint]:
+    from chinhquyen.feedback import services as fb
+    from chinhquyen.feedback.tests.conftest import build_fw
+
+    w = build_fw()
+    citizen = client_for(w.users["citizen"])
+    specialist = client_for(w.users["env_spec"])
+    item, _pin = w.submit()
+    fb.feedback_forward(actor=w.users["coord"], item=item)
+    report = [
+        ("kind", "field"),
+        ("category", str(w.category.pk)),
+        ("title", "Rác"),
+        ("text", "Rác ven đường"),
+        ("sender_name", "Dân"),
+        ("sender_contact", "0912000111"),
+    ]
+
+    def submit_html(name: str, content: bytes) -> Any:
+        fields = [*report, ("step", "submit"), ("photos", (name, content))]
+        return post_multipart(citizen, reverse("feedback:submit"), fields)
+
+    def submit_api(name: str, content: bytes) -> Any:
+        return post_multipart(citizen, "/api/v1/feedback/", [*report, ("photos", (name, content))])
+
+    def answer_html(name: str, content: bytes) -> Any:
+        url = reverse("feedback:action", args=[item.pk, "answer"])
+        return post_multipart(specialist, url, [("text", "Đã xử lý"), ("files", (name, content))])
+
+    def answer_api(name: str, content: bytes) -> Any:
+        url = f"/api/v1/feedback/items/{item.pk}/action/"
+        fields = [("action", "answer"), ("text", "Đã xử lý"), ("files", (name, content))]
+        return post_multipart(specialist, url, fields)
+
+    images = frozenset({"jpg", "png"})
+    return [
+        Endpoint("trang gửi phản ánh: ảnh", submit_html, images, full=True),
+        Endpoint("API gửi phản ánh: ảnh", submit_api, images),
+        Endpoint("trang trả lời phản ánh: minh chứng", answer_html, ALL_TYPES),
+        Endpoint("API trả lời phản ánh: minh chứng", answer_api, ALL_TYPES, full=True),
+    ]
+
+
+def test_feedback_upload_endpoints_refuse_hostile_files(db: None) -> None:
+    _run(_feedback_endpoints())

@@ -106,6 +106,11 @@ B_SEEN = other("desk_officer", "specialist", "unit_head", "leader")
 # who sees the tasks of X / Y: the department's tracking office (clerk) and its managers
 TASK_X = own("clerk", "leader", "unit_head")  # the department's tracking office and managers
 TASK_Y = other("clerk", "leader", "unit_head")
+# who sees citizen A's / B's citizen report: the coordinating unit (the centre's desk) and the
+# handlers of the division it was forwarded to and of the department above it
+FB_X = own("desk_officer", "specialist", "unit_head", "leader", "clerk")
+FB_Y = own("desk_officer") | other("specialist", "unit_head", "leader", "clerk")
+FB_X_HEADS = own("unit_head", "leader")
 
 
 # --- what -----------------------------------------------------------------------------------
@@ -167,6 +172,66 @@ PAGES: dict[str, list[Case]] = {
             query={"nhom": "open_in_time"},
             shows={"nv_x": TASK_X, "nv_y": TASK_Y, "nv_secret": own("leader")},
         ),
+    ],
+    # citizen reports (feedback): public board, sender's lookup, officials' inbox
+    "feedback:board": [
+        P(
+            EVERYONE,
+            shows={"pa_pub": EVERYONE, "pa_name": NOBODY, "pa_words": NOBODY, "pa_x": NOBODY},
+        ),
+        P(EVERYONE, query={"q": "mkpacong"}, shows={"pa_pub": EVERYONE, "pa_name": NOBODY}),
+    ],
+    "feedback:submit": [P(EVERYONE)],
+    "feedback:submitted": [P(NOBODY, kwargs=kw(code="pa_x.code"))],
+    "feedback:public_detail": [
+        P(
+            EVERYONE,
+            kwargs=kw(code="pa_pub.code"),
+            shows={"pa_pub": EVERYONE, "pa_name": NOBODY, "pa_words": NOBODY},
+        ),
+        P(NOBODY, kwargs=kw(code="pa_x.code")),
+    ],
+    "feedback:lookup": [
+        P(EVERYONE),
+        P(
+            EVERYONE,
+            method="POST",
+            body=lambda w: {"code": w.obj("pa_x").code, "pin": w.obj("pa_x_pin")},
+            settings=LOOKUP_LIMITS_RAISED,
+        ),
+    ],
+    "feedback:sender_detail": [
+        P(S(CITIZEN), kwargs=kw(code="pa_x.code"), shows={"pa_x": S(CITIZEN)})
+    ],
+    "feedback:sender_action": [
+        P(
+            S(CITIZEN),
+            method="POST",
+            kwargs=lambda w: {"code": w.obj("pa_pub").code, "action": "rate"},
+            body={"satisfied": "yes"},
+        )
+    ],
+    "feedback:mine": [
+        P(APPLICANT, shows={"pa_x": S(CITIZEN), "pa_y": S(CITIZEN_OTHER)}),
+    ],
+    "feedback:file": [
+        P(FB_X | {CITIZEN}, kwargs=lambda w: {"pk": w.obj("pa_x").files.get().pk}),
+        P(EVERYONE, kwargs=lambda w: {"pk": w.obj("pa_pub").files.get().pk}),
+    ],
+    "feedback:inbox": [P(OFFICIAL, shows={"pa_x": FB_X, "pa_y": FB_Y})],
+    "feedback:satisfaction": [P(OFFICIAL), P(OFFICIAL, query={"theo": "officer", "nam": "2026"})],
+    "feedback:detail": [
+        P(FB_X, kwargs=kw(pk="pa_x")),
+        P(FB_Y, kwargs=kw(pk="pa_y")),
+    ],
+    "feedback:action": [
+        P(
+            FB_X,
+            method="POST",
+            kwargs=lambda w: {"pk": w.pk("pa_x"), "action": "return"},
+            body={"reason": "Không thuộc thẩm quyền."},
+            acts=FB_X_HEADS,
+        )
     ],
     "tasks:todo": [P(OFFICIAL)],
     # work calendars: X's published online meeting (mklichx, chaired by X's leader, X's division
@@ -940,6 +1005,9 @@ ADMIN_MODELS: dict[str, str] = {
     "integration.peer": "vacd",
     "integration.outboxmessage": "v",  # read-only; dead letters are retried by an action
     "integration.inboundmessage": "v",
+    "feedback.feedbackcategory": "",  # superusers (not in the demo admin group yet)
+    "feedback.feedbackclocks": "",
+    "feedback.routingrule": "",
 }
 
 
@@ -1577,6 +1645,61 @@ API: dict[str, list[Case]] = {
     # tasks (directives): X's leader assigned to Phòng HCTP; the department's leader, clerk and
     # the division's head see X's tasks, Y's the same for Y; the confidential one only its
     # assigner (the people named on it)
+    # citizen reports (feedback)
+    "feedback_submit": [
+        A(
+            EVERYONE,
+            method="POST",
+            body=lambda w: {
+                "kind": "field",
+                "category": w.obj("pa_x").category_id,
+                "title": "Phản ánh thử",
+                "text": "Nội dung thử",
+                "sender_name": "Người thử",
+                "sender_contact": "0912000999",
+            },
+        )
+    ],
+    "feedback_contact_code": [A(EVERYONE, method="POST", body={"contact": "0912000888"})],
+    "feedback_lookup": [
+        A(
+            EVERYONE,
+            query=lambda w: {"code": w.obj("pa_x").code, "pin": w.obj("pa_x_pin")},
+            settings=LOOKUP_LIMITS_RAISED,
+            shows={"pa_x": EVERYONE, "pa_name": NOBODY},
+        )
+    ],
+    "feedback_rate": [
+        A(
+            EVERYONE,
+            method="POST",
+            body=lambda w: {
+                "code": w.obj("pa_pub").code,
+                "pin": w.obj("pa_pub_pin"),
+                "satisfied": True,
+            },
+            settings=LOOKUP_LIMITS_RAISED,
+        )
+    ],
+    "feedback_public": [
+        A(
+            EVERYONE,
+            shows={"pa_pub": EVERYONE, "pa_name": NOBODY, "pa_words": NOBODY, "pa_x": NOBODY},
+        ),
+        A(EVERYONE, query={"q": "mkpacong"}, shows={"pa_pub": EVERYONE, "pa_name": NOBODY}),
+    ],
+    "feedback_categories": [A(EVERYONE)],
+    "feedback_items": [A(OFFICIAL, query={"group": "all"}, shows={"pa_x": FB_X, "pa_y": FB_Y})],
+    "feedback_item": [A(FB_X, kwargs=kw(id="pa_x")), A(FB_Y, kwargs=kw(id="pa_y"))],
+    "feedback_item_action": [
+        A(
+            FB_X_HEADS,  # the others who see it: 403
+            method="POST",
+            kwargs=kw(id="pa_x"),
+            body={"action": "return", "reason": "Không thuộc thẩm quyền."},
+        )
+    ],
+    "feedback_satisfaction": [A(OFFICIAL)],
     "tasks_list": [
         A(
             OFFICIAL,

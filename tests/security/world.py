@@ -270,7 +270,7 @@ def build_security_world() -> SecurityWorld:
     _token, raw = account_services.api_token_issue(actor=None, user=machine, name="matran")
     sw.tokens[API_CLIENT] = raw
 
-    for step in (
+    steps = (
         _accounts,
         _catalog,
         _dossiers,
@@ -279,7 +279,9 @@ def build_security_world() -> SecurityWorld:
         _signing,
         _tasks,
         _calendar,
-    ):
+        _feedback,
+    )
+    for step in steps:
         started = time.perf_counter()
         step(sw)
         sw.timings[step.__name__] = time.perf_counter() - started
@@ -691,3 +693,52 @@ def _calendar(sw: SecurityWorld) -> None:
     )
     make("clerk", "leader", "dept", "mklichnhap", False)
     make("clerk_dept2", "leader2", "dept2", "mklichy", True, chair=u["leader2"])
+def _feedback(sw: SecurityWorld) -> None:
+    """Citizen reports: the centre coordinates; citizen A's report is at X's division (Phòng
+    HCTP), citizen B's at Y's division, and one of citizen A's is answered and published. The
+    sender's name carries its own marker, which no public answer may show."""
+    from chinhquyen.feedback import services as fb
+    from chinhquyen.feedback.models import FeedbackCategory, FeedbackClocks, Kind
+    from chinhquyen.feedback.tests.conftest import photo
+
+    o, u = sw.base.orgs, sw.base.users
+    FeedbackClocks.objects.update_or_create(pk=1, defaults={"coordinating_unit": o["centre"]})
+    category = FeedbackCategory.objects.get(code="moi-truong")
+
+    def report(citizen: str, marker: str, unit: str, **extra: Any) -> tuple[Any, str]:
+        item, pin = fb.feedback_submit(
+            actor=u[citizen],
+            kind=Kind.FIELD,
+            category=category,
+            title=f"Phản ánh {marker}",
+            text=f"Nội dung {marker}",
+            sender_name="Nguyễn mkbimat",
+            sender_contact="0912345678",
+            consent_publish=True,
+            photos=[photo()],
+            **extra,
+        )
+        fb.feedback_forward(actor=u["desk_centre"], item=item, unit=o[unit])
+        return item, pin
+
+    sw.objects["pa_x"], sw.objects["pa_x_pin"] = report("citizen", "mkpax", "dept_unit")
+    sw.markers["pa_x"] = "mkpax"
+    sw.objects["pa_y"], _pin = report("citizen2", "mkpay", "dept2_unit")
+    sw.markers["pa_y"] = "mkpay"
+    published, pin = report("citizen", "mkpariengtu", "dept_unit")
+    fb.feedback_answer(actor=u["spec"], item=published, text="Đã xử lý.")
+    fb.feedback_approve(actor=u["head"], item=published)
+    sw.objects["pa_pub"] = fb.feedback_publish(
+        actor=u["desk_centre"],
+        item=published,
+        public_title="Phản ánh mkpacong",
+        public_text="Đã được xử lý.",
+        no_identity_confirmed=True,
+    )
+    sw.objects["pa_pub_pin"] = pin
+    sw.markers["pa_pub"] = "mkpacong"
+    # the sender's identity and own words
+    sw.objects["pa_name"] = published
+    sw.markers["pa_name"] = "mkbimat"
+    sw.objects["pa_words"] = published
+    sw.markers["pa_words"] = "mkpariengtu"
