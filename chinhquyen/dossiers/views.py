@@ -38,6 +38,7 @@ from chinhquyen.core.api import DomainError
 from chinhquyen.core.clientip import client_ip
 from chinhquyen.core.collation import vi_sort
 from chinhquyen.core.exports import neutralise
+from chinhquyen.core.sealing import seal, unseal
 from chinhquyen.payments.services import payment_start
 
 from . import drafts, routing, selectors, services, workflow
@@ -74,6 +75,30 @@ COUNTER_MATCHES = 20  # procedures listed when the desk searches by name
 LOOKUP_SESSION_KEY = "dossiers_lookup_codes"
 NEW_PIN_SESSION_KEY = "dossiers_new_pins"
 RECEIPT_PIN_SESSION_KEY = "dossiers_receipt_pins"
+# PINs waiting in the session to be shown once: a few dossiers at most
+PINS_KEPT = 5
+
+
+def _pin_keep(request: HttpRequest, key: str, dossier_pk: int, pin: str | None) -> None:
+    """Keep a new PIN in the session until it is shown once, sealed: sessions live in the
+    database, where a PIN is never stored in clear (security finding #9, point 6)."""
+    if not pin:
+        return
+    pins = dict(list(request.session.get(key, {}).items())[-(PINS_KEPT - 1) :])
+    pins[str(dossier_pk)] = seal(pin)
+    request.session[key] = pins
+
+
+def _pin_take(request: HttpRequest, key: str, dossier_pk: int) -> str | None:
+    """The PIN kept for ``dossier_pk`` (once: it leaves the session), or None."""
+    pins = dict(request.session.get(key, {}))
+    token = pins.pop(str(dossier_pk), None)
+    if token is None:
+        return None
+    request.session[key] = pins
+    return unseal(str(token))
+
+
 PDF_MIME = "application/pdf"
 NOT_FOUND_MESSAGE = (
     "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu đã nhập. Vui lòng kiểm tra lại giấy "
@@ -295,10 +320,7 @@ def _my_detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> 
 @_applicant_required
 def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _my_dossier(request, pk)
-    pins = request.session.get(NEW_PIN_SESSION_KEY, {})
-    new_pin = pins.pop(str(dossier.pk), None)
-    if new_pin is not None:
-        request.session[NEW_PIN_SESSION_KEY] = pins
+    new_pin = _pin_take(request, NEW_PIN_SESSION_KEY, dossier.pk)
     context = _my_detail_context(request, dossier, new_pin=new_pin)
     return render(request, "dossiers/my_detail.html", context)
 
@@ -548,9 +570,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 drafts.draft_discard(applicant=user, procedure=version.procedure)
                 if result.created and result.pin:
-                    pins = request.session.get(NEW_PIN_SESSION_KEY, {})
-                    pins[str(result.dossier.pk)] = result.pin
-                    request.session[NEW_PIN_SESSION_KEY] = pins
+                    _pin_keep(request, NEW_PIN_SESSION_KEY, result.dossier.pk, result.pin)
                     messages.success(request, "Đã nộp hồ sơ trực tuyến thành công.")
                 else:
                     messages.info(request, "Hồ sơ này đã được ghi nhận trước đó.")
@@ -700,10 +720,7 @@ def _detail_context(
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _officer_dossier(request, pk)
     context = _detail_context(request, dossier)
-    pins = request.session.get(NEW_PIN_SESSION_KEY, {})
-    context["new_pin"] = pins.pop(str(dossier.pk), None)
-    if context["new_pin"] is not None:
-        request.session[NEW_PIN_SESSION_KEY] = pins
+    context["new_pin"] = _pin_take(request, NEW_PIN_SESSION_KEY, dossier.pk)
     context["can_print_receipt"] = workflow.is_desk(request.user, dossier)
     context["receipt_has_pin"] = str(dossier.pk) in request.session.get(RECEIPT_PIN_SESSION_KEY, {})
     return render(request, "dossiers/detail.html", context)
@@ -719,11 +736,8 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _officer_dossier(request, pk)
     if not workflow.is_desk(request.user, dossier):
         raise PermissionDenied("Chỉ bộ phận một cửa in giấy tiếp nhận hồ sơ.")
-    pins = request.session.get(RECEIPT_PIN_SESSION_KEY, {})
-    pin = pins.pop(str(dossier.pk), None)
+    pin = _pin_take(request, RECEIPT_PIN_SESSION_KEY, dossier.pk)
     content = pdf.receipt_pdf(dossier, pin=pin)
-    if pin is not None:
-        request.session[RECEIPT_PIN_SESSION_KEY] = pins
     return _pdf_response(content, f"giay-tiep-nhan-{dossier.code}.pdf")
 
 
@@ -844,9 +858,7 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
                 errors = _error_messages(exc)
             else:
                 for key in (NEW_PIN_SESSION_KEY, RECEIPT_PIN_SESSION_KEY):
-                    pins = dict(list(request.session.get(key, {}).items())[-4:])
-                    pins[str(result.dossier.pk)] = result.pin
-                    request.session[key] = pins
+                    _pin_keep(request, key, result.dossier.pk, result.pin)
                 messages.success(request, f"Đã tiếp nhận hồ sơ {result.dossier.code}.")
                 return redirect("dossiers:detail", pk=result.dossier.pk)
         status = 400
