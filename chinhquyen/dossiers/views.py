@@ -195,8 +195,18 @@ def lookup(request: HttpRequest) -> HttpResponse:
         form = LookupForm(request.POST)
         code = lookup_limits.normalise_code(request.POST.get("code", ""))
         # one bucket with the API: per address, per code, and the lock after failures
-        if lookup_limits.gate(client_ip(request), code) != lookup_limits.OK:
-            return render(request, "dossiers/lookup_throttled.html", status=429)
+        ip = client_ip(request)
+        verdict = lookup_limits.gate(ip, code)
+        if verdict != lookup_limits.OK:
+            wait = lookup_limits.retry_after(ip, code)
+            refused = render(
+                request,
+                "dossiers/lookup_throttled.html",
+                {"message": lookup_limits.refusal(verdict, wait)},
+                status=429,
+            )
+            refused["Retry-After"] = str(wait)
+            return refused
         if form.is_valid():
             code, pin = form.cleaned_data["code"], form.cleaned_data["pin"]
             view = lookup_limits.find(code, pin)
