@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chinhquyen.accounts.models import Position, Role, User
+from chinhquyen.accounts.models import Position, Role, User, UserKind
 from chinhquyen.accounts.permissions import is_applicant, is_official
 from chinhquyen.catalog import selectors as catalog_selectors
 from chinhquyen.catalog.forms_schema import SchemaForm, describe_data
@@ -725,6 +725,20 @@ def _detail_context(
     }
 
 
+def _applicant_to_verify(request: HttpRequest, dossier: Dossier) -> User | None:
+    """The applicant's citizen account with a CCCD, shown with its verification state to the
+    dossier's one-stop desk: the desk checks the card at the counter (security finding #9,
+    point 2; the action is accounts:citizen_id_verify, audited)."""
+    if dossier.applicant_id is None or not workflow.is_desk(request.user, dossier):
+        return None
+    return (
+        User.objects.filter(pk=dossier.applicant_id, kind=UserKind.CITIZEN)
+        .exclude(citizen_id="")
+        .only("pk", "username", "full_name", "citizen_id", "citizen_id_verified", "kind")
+        .first()
+    )
+
+
 @require_GET
 @_official_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -732,6 +746,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _detail_context(request, dossier)
     context["new_pin"] = _pin_take(request, NEW_PIN_SESSION_KEY, dossier.pk)
     context["can_print_receipt"] = workflow.is_desk(request.user, dossier)
+    context["applicant_account"] = _applicant_to_verify(request, dossier)
     context["receipt_has_pin"] = str(dossier.pk) in request.session.get(RECEIPT_PIN_SESSION_KEY, {})
     return render(request, "dossiers/detail.html", context)
 
