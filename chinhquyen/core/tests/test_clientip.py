@@ -28,7 +28,7 @@ CASES = [
 
 
 def _request(forwarded: str | None) -> Any:
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    extra: dict[str, Any] = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
     return RequestFactory().get("/", REMOTE_ADDR=PEER, **extra)
 
 
