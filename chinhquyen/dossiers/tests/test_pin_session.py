@@ -3,13 +3,17 @@ session sealed; the database-backed session row never holds its digits."""
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
+from chinhquyen.core.sealing import unseal
 from chinhquyen.dossiers import services
 from chinhquyen.dossiers.models import Dossier
 
@@ -78,3 +82,23 @@ def test_online_submission_keeps_the_pin_out_of_the_session_store(
     assert response.status_code == 302
     assert known_pin not in _stored_sessions()
     assert known_pin in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_sessions_saved_before_the_sealing_are_sealed_by_the_migration() -> None:
+    migration = import_module("chinhquyen.dossiers.migrations.0009_seal_session_pins")
+    old = SessionStore()
+    old["dossiers_new_pins"] = {"41": PIN}
+    old["dossiers_receipt_pins"] = {"41": PIN, "42": None}
+    old["other"] = "kept"
+    old.save()
+    assert PIN in _stored_sessions()
+    migration.seal_session_pins(apps, None)
+    assert PIN not in _stored_sessions()
+    data = SessionStore(session_key=old.session_key).load()
+    assert data["other"] == "kept"
+    assert unseal(data["dossiers_new_pins"]["41"]) == PIN
+    assert unseal(data["dossiers_receipt_pins"]["41"]) == PIN
+    sealed = data["dossiers_new_pins"]["41"]
+    migration.seal_session_pins(apps, None)  # again: nothing sealed twice
+    assert SessionStore(session_key=old.session_key).load()["dossiers_new_pins"]["41"] == sealed
