@@ -840,6 +840,7 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
     # the applicant by name or CCCD: the desk picks an account to fill in the details
     applicant_query = request.GET.get("nguoi_nop_q", "").strip()[:100]
     found = selectors.applicants_for_desk(applicant_query)
+    chosen: User | None = None
     if request.method == "POST":
         intake_form = CounterIntakeForm(
             request.POST, desks=desks, competent_choices=competent_choices, fees=fees
@@ -909,6 +910,7 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
         "paper_rows": list(zip(papers, paper_forms, strict=True)),
         "applicant_query": applicant_query,
         "found": found,
+        "chosen": chosen,
         "errors": errors,
     }
     return render(request, "dossiers/counter_intake.html", context, status=status)

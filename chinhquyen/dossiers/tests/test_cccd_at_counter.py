@@ -65,3 +65,25 @@ def test_officials_outside_the_desk_see_no_counter_action(client: Client, world:
     verify_url = reverse("accounts:citizen_id_verify", kwargs={"pk": world.users["citizen"].pk})
     assert client.post(verify_url, {"confirm": "1"}).status_code == 403
     assert not User.objects.get(pk=world.users["citizen"].pk).citizen_id_verified
+
+
+def test_the_counter_intake_offers_the_check_for_the_chosen_account(
+    client: Client, world: World
+) -> None:
+    citizen = world.users["citizen"]
+    client.force_login(world.users["desk_centre"])
+    url = reverse("dossiers:counter_intake")
+    query = {"thu_tuc": world.versions["province"].procedure.code, "nguoi_nop_q": "037090001234"}
+    listed = client.get(url, query).content.decode()
+    assert "CCCD chưa xác thực" in listed and ACTION not in listed  # nobody chosen yet
+    chosen = client.get(url, {**query, "nguoi": str(citizen.pk)})
+    page = chosen.content.decode()
+    verify_url = reverse("accounts:citizen_id_verify", kwargs={"pk": citizen.pk})
+    assert ACTION in page and f'action="{verify_url}"' in page
+    back = f"{url}?thu_tuc={query['thu_tuc']}&nguoi_nop_q=037090001234&nguoi={citizen.pk}"
+    response = client.post(verify_url, {"next": back, "confirm": "1"})
+    assert response.status_code == 302 and response["Location"] == back
+    citizen.refresh_from_db()
+    assert citizen.citizen_id_verified
+    page = client.get(back).content.decode()
+    assert "CCCD đã xác thực" in page and ACTION not in page
