@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.forms import CharField, Form, PasswordInput
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from chinhquyen.core.api import DomainError
@@ -349,14 +351,22 @@ def citizen_id_verify(request: HttpRequest, pk: int) -> HttpResponse:
     citizen = User.objects.filter(pk=pk, kind=UserKind.CITIZEN).first()
     if citizen is None:
         raise Http404
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("accounts:profile")
+    if not request.POST.get("confirm"):
+        messages.error(request, "Vui lòng xác nhận đã đối chiếu thẻ CCCD bản gốc của người nộp.")
+        return redirect(back)
     try:
         services.citizen_id_verify(actor=actor, user=citizen)
     except (DomainError, PermissionDenied, ValidationError) as err:
         detail = getattr(err, "detail", None) or " ".join(getattr(err, "messages", [str(err)]))
         messages.error(request, str(detail) or services.NO_PERMISSION)
     else:
-        messages.success(request, f"Đã xác minh số CCCD của tài khoản {citizen.username}.")
-    return redirect("accounts:profile")
+        messages.success(request, f"Đã xác thực số CCCD của tài khoản {citizen.username}.")
+    return redirect(back)
 
 
 class MergeForm(Form):

@@ -53,10 +53,18 @@ class DomainError(exceptions.APIException):
     default_code = "domain_error"
     default_detail = "Yêu cầu không thực hiện được."
 
-    def __init__(self, message: str, code: str = "domain_error", status_code: int = 400):
+    def __init__(
+        self,
+        message: str,
+        code: str = "domain_error",
+        status_code: int = 400,
+        wait: int | None = None,
+    ):
         super().__init__(detail=message, code=code)
         self.status_code = status_code
         self.error_code = code
+        # seconds before trying again: DRF's handler sends them as the Retry-After header
+        self.wait = wait
 
 
 def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
+import time
 from typing import Any
 
 from django.conf import settings
@@ -106,13 +108,20 @@ def _redis() -> Any | None:
     return _redis_state["client"]
 
 
+def _until_key(key: str) -> str:
+    return f"{key}:until"
+
+
 def _bump(key: str, timeout: int) -> int:
+    """Count one in the window of ``key``; the window's end is kept beside it (Retry-After)."""
     if cache.add(key, 1, timeout):
+        cache.set(_until_key(key), time.time() + timeout, timeout)
         return 1
     try:
         return int(cache.incr(key))
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout)
+        cache.set(_until_key(key), time.time() + timeout, timeout)
         return 1
 
 
@@ -132,6 +141,52 @@ def gate(ip: str, code: str) -> str:
     return LOCKED if locked else OK
 
 
+def retry_after(ip: str, code: str) -> int:
+    """Seconds until ``ip`` may look ``code`` up again, after ``gate`` answered THROTTLED or
+    LOCKED: the longest of the windows over their limit and the lock (at least 1)."""
+    ip_key, code_key, lock_key, _fail = _keys(ip, code)
+    limits = ((ip_key, address_limit()), (code_key, code_limit()))
+    waits: list[float] = []
+    client = _redis()
+    if client is not None:
+        counts = client.mget([ip_key, code_key])
+        for (key, limit), count in zip(limits, counts, strict=True):
+            if count is not None and int(count) > limit:
+                waits.append(client.ttl(key))
+        if client.exists(lock_key):
+            waits.append(client.ttl(lock_key))
+    else:
+        now = time.time()
+        for key, limit in limits:
+            count = cache.get(key)
+            if count is not None and int(count) > limit:
+                waits.append(float(cache.get(_until_key(key)) or now + WINDOW) - now)
+        until = cache.get(lock_key)
+        if until is not None:
+            # a lock set before its end was kept holds the value 1: count the whole lock
+            waits.append(float(until) - now if float(until) > 1 else lock_seconds())
+    return max(1, math.ceil(max(waits, default=WINDOW)))
+
+
+def wait_text(seconds: int) -> str:
+    """ "45 giây", "3 phút", "24 giờ": how long to wait, for the Vietnamese messages."""
+    if seconds < 120:
+        return f"{seconds} giây"
+    if seconds < 2 * 3600:
+        return f"{math.ceil(seconds / 60)} phút"
+    return f"{math.ceil(seconds / 3600)} giờ"
+
+
+def refusal(verdict: str, wait: int) -> str:
+    """The Vietnamese answer to a refused lookup (HTML page and API)."""
+    if verdict == LOCKED:
+        return (
+            "Mã hồ sơ này tạm khóa tra cứu do nhập sai mã PIN nhiều lần. "
+            f"Vui lòng thử lại sau {wait_text(wait)}."
+        )
+    return f"Bạn thao tác quá nhanh, vui lòng thử lại sau {wait_text(wait)}."
+
+
 def record_failure(code: str) -> None:
     """A wrong PIN (or an unknown code): at the limit, lock the code and tell the applicant."""
     _ip, _code, lock_key, fail_key = _keys("-", code)
@@ -144,8 +199,8 @@ def record_failure(code: str) -> None:
         )
     else:
         just_locked = _bump(fail_key, FAILURE_WINDOW) == lock_failures()
-        if just_locked:
-            cache.set(lock_key, 1, lock_seconds())
+        if just_locked:  # the lock holds the moment it ends (Retry-After)
+            cache.set(lock_key, time.time() + lock_seconds(), lock_seconds())
     if just_locked:
         _notify_locked(code)
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chinhquyen.accounts.models import Position, Role, User
+from chinhquyen.accounts.models import Position, Role, User, UserKind
 from chinhquyen.accounts.permissions import is_applicant, is_official
 from chinhquyen.catalog import selectors as catalog_selectors
 from chinhquyen.catalog.forms_schema import SchemaForm, describe_data
@@ -38,6 +38,7 @@ from chinhquyen.core.api import DomainError
 from chinhquyen.core.clientip import client_ip
 from chinhquyen.core.collation import vi_sort
 from chinhquyen.core.exports import neutralise
+from chinhquyen.core.sealing import seal, unseal
 from chinhquyen.payments.services import payment_start
 
 from . import drafts, routing, selectors, services, workflow
@@ -74,6 +75,30 @@ COUNTER_MATCHES = 20  # procedures listed when the desk searches by name
 LOOKUP_SESSION_KEY = "dossiers_lookup_codes"
 NEW_PIN_SESSION_KEY = "dossiers_new_pins"
 RECEIPT_PIN_SESSION_KEY = "dossiers_receipt_pins"
+# PINs waiting in the session to be shown once: a few dossiers at most
+PINS_KEPT = 5
+
+
+def _pin_keep(request: HttpRequest, key: str, dossier_pk: int, pin: str | None) -> None:
+    """Keep a new PIN in the session until it is shown once, sealed: sessions live in the
+    database, where a PIN is never stored in clear (security finding #9, point 6)."""
+    if not pin:
+        return
+    pins = dict(list(request.session.get(key, {}).items())[-(PINS_KEPT - 1) :])
+    pins[str(dossier_pk)] = seal(pin)
+    request.session[key] = pins
+
+
+def _pin_take(request: HttpRequest, key: str, dossier_pk: int) -> str | None:
+    """The PIN kept for ``dossier_pk`` (once: it leaves the session), or None."""
+    pins = dict(request.session.get(key, {}))
+    token = pins.pop(str(dossier_pk), None)
+    if token is None:
+        return None
+    request.session[key] = pins
+    return unseal(str(token))
+
+
 PDF_MIME = "application/pdf"
 NOT_FOUND_MESSAGE = (
     "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu đã nhập. Vui lòng kiểm tra lại giấy "
@@ -170,8 +195,18 @@ def lookup(request: HttpRequest) -> HttpResponse:
         form = LookupForm(request.POST)
         code = lookup_limits.normalise_code(request.POST.get("code", ""))
         # one bucket with the API: per address, per code, and the lock after failures
-        if lookup_limits.gate(client_ip(request), code) != lookup_limits.OK:
-            return render(request, "dossiers/lookup_throttled.html", status=429)
+        ip = client_ip(request)
+        verdict = lookup_limits.gate(ip, code)
+        if verdict != lookup_limits.OK:
+            wait = lookup_limits.retry_after(ip, code)
+            refused = render(
+                request,
+                "dossiers/lookup_throttled.html",
+                {"message": lookup_limits.refusal(verdict, wait)},
+                status=429,
+            )
+            refused["Retry-After"] = str(wait)
+            return refused
         if form.is_valid():
             code, pin = form.cleaned_data["code"], form.cleaned_data["pin"]
             view = lookup_limits.find(code, pin)
@@ -295,10 +330,7 @@ def _my_detail_context(request: HttpRequest, dossier: Dossier, **forms: Any) -> 
 @_applicant_required
 def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _my_dossier(request, pk)
-    pins = request.session.get(NEW_PIN_SESSION_KEY, {})
-    new_pin = pins.pop(str(dossier.pk), None)
-    if new_pin is not None:
-        request.session[NEW_PIN_SESSION_KEY] = pins
+    new_pin = _pin_take(request, NEW_PIN_SESSION_KEY, dossier.pk)
     context = _my_detail_context(request, dossier, new_pin=new_pin)
     return render(request, "dossiers/my_detail.html", context)
 
@@ -548,9 +580,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 drafts.draft_discard(applicant=user, procedure=version.procedure)
                 if result.created and result.pin:
-                    pins = request.session.get(NEW_PIN_SESSION_KEY, {})
-                    pins[str(result.dossier.pk)] = result.pin
-                    request.session[NEW_PIN_SESSION_KEY] = pins
+                    _pin_keep(request, NEW_PIN_SESSION_KEY, result.dossier.pk, result.pin)
                     messages.success(request, "Đã nộp hồ sơ trực tuyến thành công.")
                 else:
                     messages.info(request, "Hồ sơ này đã được ghi nhận trước đó.")
@@ -695,16 +725,28 @@ def _detail_context(
     }
 
 
+def _applicant_to_verify(request: HttpRequest, dossier: Dossier) -> User | None:
+    """The applicant's citizen account with a CCCD, shown with its verification state to the
+    dossier's one-stop desk: the desk checks the card at the counter (security finding #9,
+    point 2; the action is accounts:citizen_id_verify, audited)."""
+    if dossier.applicant_id is None or not workflow.is_desk(request.user, dossier):
+        return None
+    return (
+        User.objects.filter(pk=dossier.applicant_id, kind=UserKind.CITIZEN)
+        .exclude(citizen_id="")
+        .only("pk", "username", "full_name", "citizen_id", "citizen_id_verified", "kind")
+        .first()
+    )
+
+
 @require_GET
 @_official_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _officer_dossier(request, pk)
     context = _detail_context(request, dossier)
-    pins = request.session.get(NEW_PIN_SESSION_KEY, {})
-    context["new_pin"] = pins.pop(str(dossier.pk), None)
-    if context["new_pin"] is not None:
-        request.session[NEW_PIN_SESSION_KEY] = pins
+    context["new_pin"] = _pin_take(request, NEW_PIN_SESSION_KEY, dossier.pk)
     context["can_print_receipt"] = workflow.is_desk(request.user, dossier)
+    context["applicant_account"] = _applicant_to_verify(request, dossier)
     context["receipt_has_pin"] = str(dossier.pk) in request.session.get(RECEIPT_PIN_SESSION_KEY, {})
     return render(request, "dossiers/detail.html", context)
 
@@ -719,11 +761,8 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _officer_dossier(request, pk)
     if not workflow.is_desk(request.user, dossier):
         raise PermissionDenied("Chỉ bộ phận một cửa in giấy tiếp nhận hồ sơ.")
-    pins = request.session.get(RECEIPT_PIN_SESSION_KEY, {})
-    pin = pins.pop(str(dossier.pk), None)
+    pin = _pin_take(request, RECEIPT_PIN_SESSION_KEY, dossier.pk)
     content = pdf.receipt_pdf(dossier, pin=pin)
-    if pin is not None:
-        request.session[RECEIPT_PIN_SESSION_KEY] = pins
     return _pdf_response(content, f"giay-tiep-nhan-{dossier.code}.pdf")
 
 
@@ -801,6 +840,7 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
     # the applicant by name or CCCD: the desk picks an account to fill in the details
     applicant_query = request.GET.get("nguoi_nop_q", "").strip()[:100]
     found = selectors.applicants_for_desk(applicant_query)
+    chosen: User | None = None
     if request.method == "POST":
         intake_form = CounterIntakeForm(
             request.POST, desks=desks, competent_choices=competent_choices, fees=fees
@@ -844,9 +884,7 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
                 errors = _error_messages(exc)
             else:
                 for key in (NEW_PIN_SESSION_KEY, RECEIPT_PIN_SESSION_KEY):
-                    pins = dict(list(request.session.get(key, {}).items())[-4:])
-                    pins[str(result.dossier.pk)] = result.pin
-                    request.session[key] = pins
+                    _pin_keep(request, key, result.dossier.pk, result.pin)
                 messages.success(request, f"Đã tiếp nhận hồ sơ {result.dossier.code}.")
                 return redirect("dossiers:detail", pk=result.dossier.pk)
         status = 400
@@ -872,6 +910,7 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
         "paper_rows": list(zip(papers, paper_forms, strict=True)),
         "applicant_query": applicant_query,
         "found": found,
+        "chosen": chosen,
         "errors": errors,
     }
     return render(request, "dossiers/counter_intake.html", context, status=status)

@@ -728,7 +728,14 @@ PAGES: dict[str, list[Case]] = {
             shows={"dossier_a": own("desk_officer"), "dossier_b": other("desk_officer")},
         ),
     ],
-    "dossiers:detail": [P(A_SEEN, kwargs=kw(pk="dossier_a"))],
+    # the counter check of the applicant's CCCD (finding #9) is offered to the dossier's desk only
+    "dossiers:detail": [
+        P(
+            A_SEEN,
+            kwargs=kw(pk="dossier_a"),
+            shows={"cccd_counter_action": own("desk_officer")},
+        )
+    ],
     "dossiers:receipt": [P(own("desk_officer"), kwargs=kw(pk="dossier_a"))],
     "dossiers:control_sheet": [P(A_SEEN, kwargs=kw(pk="dossier_a"))],
     "dossiers:my_receipt": [P(S(CITIZEN), kwargs=kw(pk="dossier_a"))],

@@ -361,6 +361,8 @@ def _dossiers(sw: SecurityWorld) -> None:
         actor=u["spec"], dossier=dossier, name="Dự thảo kết quả", file=pdf("ket-qua.pdf")
     )
     _dossier_objects(sw, "dossier_a", dossier)
+    # citizen A's CCCD is not verified: the dossier page offers its desk the counter check
+    sw.markers["cccd_counter_action"] = 'id="xac-thuc-cccd"'
 
     # A2: another dossier of citizen A, returned with a signed-off result (rating, lookup).
     intake2 = receive(w)

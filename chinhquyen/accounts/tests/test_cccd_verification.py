@@ -62,7 +62,10 @@ def test_the_counter_action_and_the_merge_page(tree: Tree) -> None:
     officer = Client()
     force_login_with_mfa(officer, desk)
     url = reverse("accounts:citizen_id_verify", kwargs={"pk": local.pk})
-    assert officer.post(url).status_code == 302
+    assert officer.post(url).status_code == 302  # not confirmed: nothing changes
+    local.refresh_from_db()
+    assert not local.citizen_id_verified
+    assert officer.post(url, {"confirm": "1"}).status_code == 302
     local.refresh_from_db()
     assert local.citizen_id_verified and local.citizen_id_verified_by.endswith(desk.username)
 

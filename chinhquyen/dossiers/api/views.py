@@ -211,23 +211,32 @@ class PublicLookupView(APIView):
             "không tồn tại và mã PIN sai cho cùng một câu trả lời (404). Giới hạn 20 lần mỗi "
             "phút cho mỗi địa chỉ và 10 lần mỗi phút cho mỗi mã hồ sơ, chung với trang tra cứu "
             "(429 khi vượt); sau 10 lần sai mã PIN trong ngày, mã hồ sơ bị tạm khóa tra cứu "
-            "24 giờ (429) và người nộp được thông báo."
+            "24 giờ (429) và người nộp được thông báo. Câu trả lời 429 có tiêu đề Retry-After: "
+            "số giây cần chờ trước khi tra cứu lại."
         ),
         request=s.DossierPublicLookupSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Retry-After",
+                OpenApiTypes.INT,
+                OpenApiParameter.HEADER,
+                response=[429],
+                description="Số giây cần chờ trước khi tra cứu lại.",
+            )
+        ],
         responses={200: s.PublicDossierSerializer, 400: ERROR, 404: ERROR, 429: ERROR},
         auth=[],
     )
     def post(self, request: Request) -> Response:
         raw = _data(request)
         code = lookup.normalise_code(raw.get("code", "") if hasattr(raw, "get") else "")
-        verdict = lookup.gate(client_ip(request), code)
+        ip = client_ip(request)
+        verdict = lookup.gate(ip, code)
         if verdict != lookup.OK:
-            message = (
-                "Mã hồ sơ này tạm khóa tra cứu do nhập sai mã PIN nhiều lần. Vui lòng thử lại sau."
-                if verdict == lookup.LOCKED
-                else "Bạn thao tác quá nhanh, vui lòng thử lại sau."
+            wait = lookup.retry_after(ip, code)
+            raise DomainError(
+                lookup.refusal(verdict, wait), code="throttled", status_code=429, wait=wait
             )
-            raise DomainError(message, code="throttled", status_code=429)
         data = _validated(s.DossierPublicLookupSerializer, raw)
         view = lookup.find(data["code"], data["pin"])
         if view is None:

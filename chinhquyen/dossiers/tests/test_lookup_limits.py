@@ -152,4 +152,41 @@ def test_redis_gate_is_one_round_trip_with_the_same_rule(monkeypatch: pytest.Mon
     for _ in range(9):
         lookup.gate("192.0.2.51", "R-1")
     assert lookup.gate("192.0.2.52", "R-1") == lookup.THROTTLED  # the 11th for this code
+    assert 1 <= lookup.retry_after("192.0.2.52", "R-1") <= lookup.WINDOW  # the key's TTL
     caches["default"].clear()
+
+
+@override_settings(DOSSIER_LOOKUP_LOCK_FAILURES=1000)
+def test_refused_lookups_say_when_to_come_back(world: World, client: Client) -> None:
+    """Before: the 429 answers carried no Retry-After and told the wrong wait for a lock."""
+    code = "000.00.99.H99-260302-0055"
+    for n in range(10):
+        assert _api(client, code, "00000000", ip=f"203.0.113.{n}") == 404
+    api = client.post(
+        API, {"code": code, "pin": "0"}, content_type="application/json", REMOTE_ADDR="192.0.2.9"
+    )
+    assert api.status_code == 429
+    assert 1 <= int(api["Retry-After"]) <= lookup.WINDOW
+    error = api.json()["error"]
+    assert error["code"] == "throttled"
+    assert error["message"].startswith("Bạn thao tác quá nhanh, vui lòng thử lại sau ")
+    page = client.post(PAGE, {"code": code, "pin": "0"}, REMOTE_ADDR="192.0.2.9")
+    assert page.status_code == 429
+    assert 1 <= int(page["Retry-After"]) <= lookup.WINDOW
+    assert "vui lòng thử lại sau" in page.content.decode()
+
+
+@override_settings(DOSSIER_LOOKUP_CODE_LIMIT=1000, DOSSIER_LOOKUP_ADDRESS_LIMIT=1000)
+def test_a_locked_code_answers_with_the_time_left_on_the_lock(world: World, client: Client) -> None:
+    code = "000.00.99.H99-260302-0066"
+    for n in range(10):
+        assert _api(client, code, "00000000", ip=f"192.0.2.{n}") == 404
+    api = client.post(API, {"code": code, "pin": "0"}, content_type="application/json")
+    assert api.status_code == 429
+    assert lookup.lock_seconds() - 60 <= int(api["Retry-After"]) <= lookup.lock_seconds()
+    assert "tạm khóa tra cứu" in api.json()["error"]["message"]
+    assert "24 giờ" in api.json()["error"]["message"]
+    page = client.post(PAGE, {"code": code, "pin": "0"})
+    assert page.status_code == 429
+    assert lookup.lock_seconds() - 60 <= int(page["Retry-After"]) <= lookup.lock_seconds()
+    assert "tạm khóa tra cứu" in page.content.decode()
