@@ -695,6 +695,8 @@ def _calendar(sw: SecurityWorld) -> None:
     )
     make("clerk", "leader", "dept", "mklichnhap", False)
     make("clerk_dept2", "leader2", "dept2", "mklichy", True, chair=u["leader2"])
+
+
 def _feedback(sw: SecurityWorld) -> None:
     """Citizen reports: the centre coordinates; citizen A's report is at X's division (Phòng
     HCTP), citizen B's at Y's division, and one of citizen A's is answered and published. The
