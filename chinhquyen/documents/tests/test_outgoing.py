@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chinhquyen.core.api import DomainError
 from chinhquyen.core.pdf import pdf_text
-from chinhquyen.documents import files, services, workflow
+from chinhquyen.documents import files, outgoing, services, workflow
 from chinhquyen.documents.models import (
     ApprovalStep,
     IncomingDocument,
@@ -344,7 +344,7 @@ def test_the_number_survives_a_failed_pdf_rendering(world, monkeypatch):
     def broken(_document):
         raise RuntimeError("máy in PDF hỏng")
 
-    monkeypatch.setattr(services, "render_outgoing_pdf", broken)
+    monkeypatch.setattr(outgoing, "render_outgoing_pdf", broken)
     with pytest.raises(RuntimeError):
         services.outgoing_issue(actor=world.clerk, document=document)
     document.refresh_from_db()
