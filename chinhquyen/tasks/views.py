@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chinhquyen.accounts.models import User
+from chinhquyen.accounts.models import Position, User
 from chinhquyen.core.api import DomainError
 from chinhquyen.core.exports import neutralise, xlsx_response
 from chinhquyen.documents import selectors as doc_selectors
@@ -181,6 +181,16 @@ def task_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _assignees(task: Task) -> list[User]:
+    """The officials a task may be delegated to: active positions in the lead unit's subtree."""
+    ids = (
+        Position.objects.active()
+        .filter(unit__path__startswith=task.lead_unit.path, user__is_active=True)
+        .values("user_id")
+    )
+    return list(User.objects.filter(pk__in=ids).order_by("full_name", "pk")[:200])
+
+
 def _detail_context(request: HttpRequest, task: Task) -> dict[str, Any]:
     user = _user(request)
     actions = set(allowed_actions(task.status))
@@ -206,6 +216,7 @@ def _detail_context(request: HttpRequest, task: Task) -> dict[str, Any]:
         "subunits": Organisation.objects.filter(path__startswith=task.lead_unit.path)
         .exclude(pk=task.lead_unit_id)
         .order_by("path")[:200],
+        "assignees": _assignees(task) if permissions.can_delegate(user, task) else [],
         "evidence_documents": doc_selectors.outgoing_for(user)
         .filter(status__in=services.EVIDENCE_STATUSES)
         .order_by("-pk")[:50],

@@ -120,3 +120,12 @@ def test_todo_page(world):
     page = signed_in(world.leader).get(reverse("tasks:todo")).content.decode()
     assert "Việc cần làm" in page
     assert signed_in(world.specialist).get(reverse("tasks:todo")).status_code == 200
+
+
+def test_delegation_offers_the_lead_units_officials_by_name(world):
+    task = first_task(world, units=[world.justice])
+    page = signed_in(world.leader).get(reverse("tasks:detail", args=[task.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'<option value="{world.specialist.pk}">{world.specialist}</option>' in html
+    assert f'<option value="{world.specialist_other.pk}">' not in html  # another department
