@@ -184,6 +184,13 @@ def sender_suggestions(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/_sender_options.html", {"orgs": orgs})
 
 
+def _can_give_directive(user: User) -> bool:
+    """A leader may give a directive (tasks for units) from a document (tasks app)."""
+    from chinhquyen.tasks.permissions import can_assign
+
+    return can_assign(user)
+
+
 def _incoming_context(request: HttpRequest, document: IncomingDocument) -> dict[str, Any]:
     user = _user(request)
     org = document.organisation
@@ -222,6 +229,7 @@ def _incoming_context(request: HttpRequest, document: IncomingDocument) -> dict[
         else [],
         "replies": list(selectors.outgoing_for(user).filter(in_reply_to=document)),
         "messages_in": selectors.incoming_messages(document),
+        "can_give_directive": _can_give_directive(user),
     }
     if context["can_submit"]:
         context["submit_form"] = forms.SubmitForm(leaders=selectors.leaders_of(org), prefix=SUBMIT)

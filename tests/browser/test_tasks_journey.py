@@ -89,9 +89,9 @@ def test_directive_delegated_completed_accepted_counts_on_time(
     from_main_menu(leader, "Nhiệm vụ")
     expect(ld.get_by_role("heading", name="Nhiệm vụ", exact=True)).to_be_visible()
     _fits(leader, "danh sách nhiệm vụ")
-    # no page links here with the document chosen yet (the incoming document page offers no
-    # "Giao nhiệm vụ"): the leader opens the form's address for that document
-    leader.go(reverse("tasks:directive_create") + f"?van-ban-den={source.pk}")
+    # from the incoming document's page
+    leader.go(reverse("documents:incoming_detail", args=[source.pk]))
+    ld.get_by_role("link", name="Giao nhiệm vụ từ văn bản này").click()
     expect(ld.get_by_role("heading", name="Giao nhiệm vụ")).to_be_visible()
     expect(ld.get_by_label("Nguồn")).to_have_value("document")
     _fits(leader, "giao nhiệm vụ")

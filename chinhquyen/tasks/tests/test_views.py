@@ -27,6 +27,18 @@ def signed_in(user) -> Client:
     return client
 
 
+def test_the_incoming_document_page_offers_leaders_a_directive_from_it(world):
+    document = assigned(world)
+    url = reverse("tasks:directive_create") + f"?van-ban-den={document.pk}"
+    detail = reverse("documents:incoming_detail", args=[document.pk])
+    leader_page = signed_in(world.leader).get(detail).content.decode()
+    assert "Giao nhiệm vụ từ văn bản này" in leader_page
+    assert url.replace("?", "") in leader_page.replace("?", "")
+    clerk_page = signed_in(world.clerk).get(detail)
+    assert clerk_page.status_code == 200
+    assert "Giao nhiệm vụ từ văn bản này" not in clerk_page.content.decode()
+
+
 def test_a_leader_creates_a_directive_from_a_document_with_two_tasks(world):
     document = assigned(world)
     client = signed_in(world.leader)
