@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "chinhquyen.documents",
     "chinhquyen.tasks",
     "chinhquyen.feedback",
+    "chinhquyen.floor",
     "chinhquyen.reports",
     "chinhquyen.integration",
     "chinhquyen.stats",
