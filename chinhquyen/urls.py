@@ -46,6 +46,7 @@ urlpatterns = [
     path("nhiem-vu/", include("chinhquyen.tasks.urls")),
     path("lich-cong-tac/", include("chinhquyen.tasks.calendar_urls")),
     path("phan-anh/", include("chinhquyen.feedback.urls")),
+    path("xep-hang/", include("chinhquyen.floor.urls")),
     path("thong-bao/", include("chinhquyen.notifications.urls")),
     path("bao-cao/", include("chinhquyen.reports.urls")),
     path("lien-thong/", include("chinhquyen.integration.urls")),
