@@ -124,3 +124,23 @@ def test_link_dossier_by_code(floor: Floor) -> None:
         services.ticket_link_dossier(
             actor=floor.users["officer2"], counter=floor.counters["c2"], ticket=ticket, code="x"
         )
+
+
+def test_counter_ratings_feed_the_satisfaction_ratios(floor: Floor) -> None:
+    from chinhquyen.feedback.satisfaction import satisfaction_by
+
+    o1, c1 = floor.users["officer1"], floor.counters["c1"]
+    for score in (CounterScore.VERY_SATISFIED, CounterScore.NOT_SATISFIED, CounterScore.SATISFIED):
+        services.ticket_take(area=floor.areas["A"], now=at(0))
+        services.ticket_call_next(actor=o1, counter=c1, now=at(1))
+        services.ticket_finish(actor=o1, counter=c1, now=at(2))
+        services.counter_rate(counter=c1, score=score, now=at(3))
+    (unit,) = satisfaction_by(by="unit", start=at(0), end=at(60))
+    assert (unit.unit_id, unit.counter_ratings, unit.counter_satisfied_count) == (
+        floor.orgs["centre"].pk,
+        3,
+        2,
+    )
+    assert str(unit.counter_satisfied) == "66.67"
+    (officer,) = satisfaction_by(by="officer", start=at(0), end=at(60))
+    assert officer.unit_id == o1.pk and officer.counter_ratings == 3
