@@ -26,6 +26,7 @@ api_v1 = [
     path("", include("chinhquyen.documents.api.urls")),
     path("", include("chinhquyen.tasks.api.urls")),
     path("", include("chinhquyen.feedback.api.urls")),
+    path("", include("chinhquyen.floor.api.urls")),
     path("", include("chinhquyen.reports.api.urls")),
     path("", include("chinhquyen.integration.api.urls")),
     path("", include("chinhquyen.stats.api.urls")),

@@ -387,6 +387,7 @@ SPECTACULAR_SETTINGS = {
         "TaskExtensionStatusEnum": "chinhquyen.tasks.models.ExtensionStatus",
         "TaskCategoryEnum": "chinhquyen.tasks.models.Category",
         "FeedbackStatusEnum": "chinhquyen.feedback.models.Status",
+        "FloorTicketStatusEnum": "chinhquyen.floor.models.TicketStatus",
         "FeedbackChannelEnum": "chinhquyen.feedback.models.Channel",
         "ChannelEnum": "chinhquyen.dossiers.models.Channel",
         "FeedbackKindEnum": "chinhquyen.feedback.models.Kind",

@@ -1735,6 +1735,21 @@ API: dict[str, list[Case]] = {
         )
     ],
     "feedback_satisfaction": [A(OFFICIAL)],
+    # service-centre floor: hall devices are public; counters and times are the desk's
+    "floor_ticket_take": [A(EVERYONE, method="POST", kwargs=kw(id="floor_area"))],
+    "floor_ticket": [A(EVERYONE, kwargs=kw(key="floor_ticket.key"))],
+    "floor_display": [A(EVERYONE, kwargs=kw(id="floor_desk"))],
+    "floor_counter_rate": [
+        A(EVERYONE, method="POST", kwargs=kw(id="floor_rated_counter"), body={"score": 3})
+    ],
+    "floor_counter_action": [
+        A(
+            own("desk_officer"),
+            method="POST",
+            kwargs=lambda w: {"id": w.pk("floor_counter"), "action": "call"},
+        )
+    ],
+    "floor_times": [A(own("desk_officer"), kwargs=kw(id="floor_desk"))],
     "tasks_list": [
         A(
             OFFICIAL,
