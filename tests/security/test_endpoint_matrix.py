@@ -1043,6 +1043,8 @@ ADMIN_MODELS: dict[str, str] = {
     "feedback.feedbackcategory": "",  # superusers (not in the demo admin group yet)
     "feedback.feedbackclocks": "",
     "feedback.routingrule": "",
+    "floor.servicearea": "",  # superusers (not in the demo admin group yet)
+    "floor.counter": "",
 }
 
 
