@@ -95,6 +95,12 @@ def load_feedback(context: dict[str, Any]) -> dict[str, Any] | None:
     return load_demo_feedback(context)
 
 
+def load_floor(context: dict[str, Any]) -> dict[str, Any] | None:
+    from chinhquyen.floor.demo import load_demo_floor
+
+    return load_demo_floor(context)
+
+
 DEMO_LOADERS: list[DemoLoader] = [
     load_orgs,
     load_demo_accounts,
@@ -107,4 +113,5 @@ DEMO_LOADERS: list[DemoLoader] = [
     load_documents,
     load_tasks,
     load_feedback,
+    load_floor,
 ]

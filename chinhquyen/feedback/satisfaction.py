@@ -10,7 +10,8 @@
 
 Per officer: the report's assignee and the answer's author; the dossier's last assignee
 (``current_assignee``). Per procedure: dossiers only (reports carry no procedure).
-Counter (service-centre floor) ratings are not built yet (issue 13 item 5).
+Counter ratings of the service-centre floor (``chinhquyen.floor``) are added per desk ("unit")
+and per officer: ``counter_satisfied`` is the share of "satisfied" and "very satisfied".
 Late dossiers are counted here as ``finished_at > due_at`` (the due moment already carries
 the extensions and the supplement pauses); ``dossiers.clock`` classifies single dossiers.
 """
@@ -25,6 +26,7 @@ from django.db.models import Count, F, Q
 
 from chinhquyen.accounts.models import User
 from chinhquyen.dossiers.models import Dossier, SatisfactionRating, SatisfactionScore
+from chinhquyen.floor.selectors import counter_ratings
 from chinhquyen.orgs.models import Organisation
 
 from .models import FeedbackItem, FeedbackRating, Status
@@ -48,6 +50,8 @@ class UnitSatisfaction:
     dossiers_late: int = 0
     dossier_ratings: int = 0
     dossier_dissatisfied: int = 0
+    counter_ratings: int = 0
+    counter_satisfied_count: int = 0
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -65,6 +69,10 @@ class UnitSatisfaction:
         late = Decimal(self.dossiers_late) / self.dossiers_finished
         complaints = Decimal(self.dossier_dissatisfied) / self.dossiers_finished
         return max(Decimal(0), (1 - late - complaints) * 100).quantize(Decimal("0.01"))
+
+    @property
+    def counter_satisfied(self) -> Decimal | None:
+        return _ratio(self.counter_satisfied_count, self.counter_ratings)
 
     @property
     def dossier_rated_satisfied(self) -> Decimal | None:
@@ -163,6 +171,11 @@ def satisfaction_by(
         if r is not None:
             r.dossier_ratings += entry["total"]
             r.dossier_dissatisfied += entry["bad"]
+    for key, (total, good) in counter_ratings(by=by, start=start, end=end).items():
+        r = row(key)
+        if r is not None:
+            r.counter_ratings += total
+            r.counter_satisfied_count += good
     names = _names(by, list(rows))
     for r in rows.values():
         r.unit_name = names.get(r.unit_id, "")

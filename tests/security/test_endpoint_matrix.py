@@ -218,6 +218,34 @@ PAGES: dict[str, list[Case]] = {
         P(FB_X | {CITIZEN}, kwargs=lambda w: {"pk": w.obj("pa_x").files.get().pk}),
         P(EVERYONE, kwargs=lambda w: {"pk": w.obj("pa_pub").files.get().pk}),
     ],
+    # service-centre floor: kiosk, ticket page, hall display and rating tablet are public
+    # devices; the counter and the statistics belong to the officials of the centre's desk
+    "floor:kiosk": [
+        P(EVERYONE, kwargs=kw(desk_id="floor_desk")),
+        P(
+            EVERYONE,
+            method="POST",
+            kwargs=kw(desk_id="floor_desk"),
+            body=lambda w: {"area": w.pk("floor_area")},
+        ),
+    ],
+    "floor:ticket": [P(EVERYONE, kwargs=kw(key="floor_ticket.key"))],
+    "floor:display": [P(EVERYONE, kwargs=kw(desk_id="floor_desk"))],
+    "floor:display_json": [P(EVERYONE, kwargs=kw(desk_id="floor_desk"))],
+    "floor:stats": [P(own("desk_officer"), kwargs=kw(desk_id="floor_desk"))],
+    "floor:counter": [
+        P(own("desk_officer"), kwargs=kw(pk="floor_counter")),
+        P(
+            own("desk_officer"),
+            method="POST",
+            kwargs=kw(pk="floor_counter"),
+            body={"action": "call"},
+        ),
+    ],
+    "floor:rate": [
+        P(EVERYONE, kwargs=kw(pk="floor_rated_counter")),
+        P(EVERYONE, method="POST", kwargs=kw(pk="floor_rated_counter"), body={"score": "3"}),
+    ],
     "feedback:inbox": [P(OFFICIAL, shows={"pa_x": FB_X, "pa_y": FB_Y})],
     "feedback:satisfaction": [P(OFFICIAL), P(OFFICIAL, query={"theo": "officer", "nam": "2026"})],
     "feedback:detail": [
@@ -1015,6 +1043,8 @@ ADMIN_MODELS: dict[str, str] = {
     "feedback.feedbackcategory": "",  # superusers (not in the demo admin group yet)
     "feedback.feedbackclocks": "",
     "feedback.routingrule": "",
+    "floor.servicearea": "",  # superusers (not in the demo admin group yet)
+    "floor.counter": "",
 }
 
 
@@ -1707,6 +1737,21 @@ API: dict[str, list[Case]] = {
         )
     ],
     "feedback_satisfaction": [A(OFFICIAL)],
+    # service-centre floor: hall devices are public; counters and times are the desk's
+    "floor_ticket_take": [A(EVERYONE, method="POST", kwargs=kw(id="floor_area"))],
+    "floor_ticket": [A(EVERYONE, kwargs=kw(key="floor_ticket.key"))],
+    "floor_display": [A(EVERYONE, kwargs=kw(id="floor_desk"))],
+    "floor_counter_rate": [
+        A(EVERYONE, method="POST", kwargs=kw(id="floor_rated_counter"), body={"score": 3})
+    ],
+    "floor_counter_action": [
+        A(
+            own("desk_officer"),
+            method="POST",
+            kwargs=lambda w: {"id": w.pk("floor_counter"), "action": "call"},
+        )
+    ],
+    "floor_times": [A(own("desk_officer"), kwargs=kw(id="floor_desk"))],
     "tasks_list": [
         A(
             OFFICIAL,

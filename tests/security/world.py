@@ -280,6 +280,7 @@ def build_security_world() -> SecurityWorld:
         _tasks,
         _calendar,
         _feedback,
+        _floor,
     )
     for step in steps:
         started = time.perf_counter()
@@ -746,3 +747,27 @@ def _feedback(sw: SecurityWorld) -> None:
     sw.markers["pa_name"] = "mkbimat"
     sw.objects["pa_words"] = published
     sw.markers["pa_words"] = "mkpariengtu"
+
+
+def _floor(sw: SecurityWorld) -> None:
+    """The centre's floor (desk_officer@own works there): an area, two counters, a waiting
+    ticket, and a counter whose last ticket is finished (for its rating tablet)."""
+    from chinhquyen.floor import services as floor
+    from chinhquyen.floor.models import Counter, ServiceArea
+
+    o, u = sw.base.orgs, sw.base.users
+    area = ServiceArea.objects.create(desk=o["centre"], name="Khu mkkhuvuc", prefix="A")
+    counters = []
+    for number in (1, 2):
+        counter = Counter.objects.create(desk=o["centre"], number=number)
+        counter.areas.set([area])
+        counters.append(counter)
+    served = floor.ticket_take(area=area)
+    floor.ticket_call_next(actor=u["desk_centre"], counter=counters[1])
+    floor.ticket_finish(actor=u["desk_centre"], counter=counters[1])
+    sw.objects["floor_area"] = area
+    sw.objects["floor_desk"] = o["centre"]
+    sw.objects["floor_counter"] = counters[0]
+    sw.objects["floor_rated_counter"] = counters[1]
+    sw.objects["floor_served"] = served
+    sw.objects["floor_ticket"] = floor.ticket_take(area=area)

@@ -11,7 +11,7 @@ from chinhquyen.accounts.demo import load_demo
 from chinhquyen.demo import DEMO_LOADERS
 
 #: Loaders of the demo's month of activity (dossiers, documents, tasks).
-ACTIVITY = {"load_dossiers", "load_documents", "load_tasks", "load_feedback"}
+ACTIVITY = {"load_dossiers", "load_documents", "load_tasks", "load_feedback", "load_floor"}
 
 
 class Command(BaseCommand):
