@@ -36,7 +36,7 @@ DESK_KINDS = (OrganisationKind.SERVICE_CENTRE, OrganisationKind.ONE_STOP_DESK)
 
 def _desk(desk_id: int) -> Organisation:
     desk = get_object_or_404(Organisation, pk=desk_id, kind__in=DESK_KINDS)
-    if not desk.service_areas.filter(active=True).exists():
+    if not ServiceArea.objects.filter(desk=desk, active=True).exists():
         raise Http404
     return desk
 
@@ -56,7 +56,7 @@ def officials_only(view: View) -> View:
 @require_http_methods(["GET", "POST"])
 def kiosk(request: HttpRequest, desk_id: int) -> HttpResponse:
     desk = _desk(desk_id)
-    areas = desk.service_areas.filter(active=True)
+    areas = ServiceArea.objects.filter(desk=desk, active=True)
     if request.method == "POST":
         try:
             area = areas.get(pk=int(request.POST.get("area") or 0))
