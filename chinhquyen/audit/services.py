@@ -133,6 +133,21 @@ def security_event_record(
         return None
 
 
+def security_event_export(*, request: Any, export: str, rows: int | None = None) -> None:
+    """Record a ``mass_export`` event for a file export (Excel/PDF of a list or register).
+
+    ``request`` is a Django ``HttpRequest`` or a DRF ``Request`` (its Django request is used).
+    """
+    django_request = getattr(request, "_request", request)
+    detail: dict[str, Any] = {"export": export[:64]}
+    if rows is not None:
+        detail["rows"] = rows
+    query = getattr(django_request, "GET", None)
+    if query is not None:
+        detail["query"] = query.urlencode()[:500]
+    security_event_record(kind=SecurityEventKind.MASS_EXPORT, request=django_request, detail=detail)
+
+
 def lockout_recipients(event: SecurityEvent) -> list[str]:
     """E-mail addresses of the IT administrators responsible for the locked-out account.
 

@@ -20,9 +20,8 @@ from chinhquyen.core.exports import xlsx_response
 
 from . import presenters
 from .filters import LogEntryFilter, SecurityEventFilter
-from .models import SecurityEventKind
 from .selectors import log_entries_visible_to, security_events_visible_to
-from .services import security_event_record
+from .services import security_event_export
 
 PAGE_SIZE = 50
 # Change log entries carry many fields each: fewer per page keeps the page readable.
@@ -57,14 +56,6 @@ def _limited(qs: QuerySet[Any]) -> tuple[list[Any], str]:
     return rows, ""
 
 
-def _record_export(request: HttpRequest, export: str, rows: int) -> None:
-    security_event_record(
-        kind=SecurityEventKind.MASS_EXPORT,
-        request=request,
-        detail={"export": export, "rows": rows, "query": request.GET.urlencode()[:500]},
-    )
-
-
 @require_GET
 @login_required
 def entries(request: HttpRequest) -> HttpResponse:
@@ -87,7 +78,7 @@ def entries_export(request: HttpRequest) -> HttpResponse:
         rows=(presenters.log_entry_row(entry) for entry in rows),
         note=note,
     )
-    _record_export(request, "audit_entries", len(rows))
+    security_event_export(request=request, export="audit_entries", rows=len(rows))
     return xlsx_response(content, "nhat-ky-thay-doi")
 
 
@@ -111,5 +102,5 @@ def security_events_export(request: HttpRequest) -> HttpResponse:
         rows=(presenters.security_event_row(event) for event in rows),
         note=note,
     )
-    _record_export(request, "security_events", len(rows))
+    security_event_export(request=request, export="security_events", rows=len(rows))
     return xlsx_response(content, "su-kien-an-ninh")

@@ -231,6 +231,12 @@ def test_security_relevant_code_paths_raise_their_events(client: Client, world: 
     expect("change log exported (audit)", SecurityEventKind.MASS_EXPORT)
     admin.get(reverse("audit:security_events_export"))
     expect("security events exported (audit)", SecurityEventKind.MASS_EXPORT)
+    assert admin.get(reverse("payments:reconciliation_export")).status_code == 200
+    expect("payments reconciliation exported (payments)", SecurityEventKind.MASS_EXPORT)
+    leader = Client()
+    leader.force_login(world.leader)
+    assert leader.get(reverse("reports:on_time_export")).status_code == 200
+    expect("on-time report exported (reports)", SecurityEventKind.MASS_EXPORT)
 
     cache.clear()
     from chinhquyen.dossiers import lookup
@@ -246,4 +252,4 @@ def test_security_relevant_code_paths_raise_their_events(client: Client, world: 
     assert outcome is not None
     expect("incoming file signature refused (integration)", SecurityEventKind.SIGNATURE_FAILED)
 
-    assert len(seen) == 14
+    assert len(seen) == 16
