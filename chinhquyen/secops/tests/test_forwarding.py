@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import re
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from chinhquyen.audit.models import SecurityEventKind
 from chinhquyen.audit.services import security_event_record
@@ -31,7 +36,9 @@ RFC5424 = re.compile(
 class Listener:
     """A TCP syslog receiver: splits octet-counted frames (RFC 6587 §3.4.1)."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, tls: ssl.SSLContext | None = None) -> None:
+        self.tls = tls
+        self._closed = threading.Event()
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", port))
@@ -46,8 +53,12 @@ class Listener:
         while True:
             try:
                 conn, _ = self.sock.accept()
+                if self.tls is not None:
+                    conn = self.tls.wrap_socket(conn, server_side=True)
             except OSError:
-                return
+                if self._closed.is_set():
+                    return
+                continue  # a failed TLS handshake: wait for the next connection
             with conn:
                 buffer = b""
                 while True:
@@ -73,6 +84,10 @@ class Listener:
         raise AssertionError(f"expected {count} frames, got {len(self.frames)}")
 
     def close(self) -> None:
+        """Stop listening for real: shutdown wakes the thread blocked in accept()."""
+        self._closed.set()
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()
         self._thread.join(timeout=5)
 
@@ -174,3 +189,79 @@ def test_recording_an_event_does_not_touch_the_network(monkeypatch: pytest.Monke
     with override_settings(SECOPS_SYSLOG_HOST="192.0.2.1", SECOPS_SYSLOG_PORT=6514):
         _events(1)
     assert ForwardItem.objects.count() == 1
+
+
+def test_the_scheduler_runs_forwarding_every_minute_and_prunes_old_rows(settings: Any) -> None:
+    from chinhquyen.jobs import registry
+    from chinhquyen.secops.tasks import prune_outbox
+
+    names = {spec.name: spec for spec in registry.autodiscover()}
+    assert names["secops.forward"].every == dt.timedelta(minutes=1)
+    assert "secops.prune_outbox" in names
+
+    settings.SECURITY_EVENT_RETENTION_DAYS = 30
+    _events(2)
+    old = timezone.now() - dt.timedelta(days=31)
+    ForwardItem.objects.filter(pk=ForwardItem.objects.order_by("id").first().pk).update(  # type: ignore[union-attr]
+        created_at=old
+    )
+    assert prune_outbox.call() == 1
+    assert ForwardItem.objects.count() == 1
+
+
+def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "siem.test")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "siem.pem", tmp_path / "siem.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_syslog_over_tls_checks_the_server_certificate(tmp_path: Path) -> None:
+    cert_path, key_path = _self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_path, key_path)
+    server = Listener(tls=context)
+    try:
+        _events(2)
+        tls = {"SECOPS_SYSLOG_HOST": "127.0.0.1", "SECOPS_SYSLOG_PORT": server.port}
+        # not trusted (the system's CAs): nothing is sent, rows stay
+        with override_settings(**tls, SECOPS_SYSLOG_TLS=True, SECOPS_SYSLOG_CA_FILE=""):
+            assert forward_pending() == {"syslog": 0}
+        assert ForwardItem.objects.filter(syslog_sent_at__isnull=True).count() == 2
+        with override_settings(**tls, SECOPS_SYSLOG_TLS=True, SECOPS_SYSLOG_CA_FILE=str(cert_path)):
+            assert forward_pending() == {"syslog": 2}
+        frames = [_parse(f) for f in server.wait_for(2)]
+    finally:
+        server.close()
+    assert [f["msg"]["detail"]["i"] for f in frames] == [0, 1]  # type: ignore[index]
