@@ -52,6 +52,7 @@ urlpatterns = [
     path("bao-cao/", include("chinhquyen.reports.urls")),
     path("lien-thong/", include("chinhquyen.integration.urls")),
     path("thong-ke/", include("chinhquyen.stats.urls")),
+    path("an-ninh/", include("chinhquyen.secops.urls")),
     path("quan-tri/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include(api_v1)),

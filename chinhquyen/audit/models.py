@@ -21,6 +21,11 @@ class SecurityEventKind(models.TextChoices):
     TOKEN_REJECTED = "token_rejected", "Từ chối khóa API/phiên xác thực"
     MFA_FAILED = "mfa_failed", "Xác thực hai lớp thất bại"
     RATE_LIMITED = "rate_limited", "Vượt giới hạn số lần yêu cầu"
+    MFA_CHANGED = "mfa_changed", "Thay đổi xác thực hai lớp"
+    PRIVILEGE_CHANGED = "privilege_changed", "Thay đổi quyền, chức vụ"
+    MASS_EXPORT = "mass_export", "Xuất dữ liệu hàng loạt"
+    UNUSUAL_LOOKUP = "unusual_lookup", "Tra cứu bất thường (bị khóa)"
+    SIGNATURE_FAILED = "signature_failed", "Chữ ký số trên tệp nhận về không hợp lệ"
 
 
 USERNAME_MAX_LENGTH = 150

@@ -4,7 +4,9 @@ Connected on import from ``AuditConfig.ready()``:
 
 - ``django.contrib.auth`` ``user_login_failed`` / ``user_logged_in`` / ``user_logged_out``;
 - django-axes ``user_locked_out`` (also enqueues the IT administrators' notification);
-- allauth MFA ``authentication_failed`` (a wrong TOTP or recovery code).
+- allauth MFA ``authentication_failed`` (a wrong TOTP or recovery code) and authenticators
+  added, removed or reset (``mfa_changed``);
+- a position saved (given, changed or ended): ``privilege_changed``.
 
 allauth's login form does not pass its ``login`` field to ``authenticate()``: it passes the
 identifier under the login method it detected (``username``, ``email`` or ``phone``), and
@@ -25,11 +27,12 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
-from chinhquyen.accounts.models import User
+from chinhquyen.accounts.models import Position, User
 
 from .models import SecurityEventKind
 from .selectors import recent_lockout_exists
@@ -175,4 +178,68 @@ def on_mfa_failed(
         detail["authenticator"] = str(kind)
     security_event_record(
         kind=SecurityEventKind.MFA_FAILED, request=request, user=user, detail=detail
+    )
+
+
+def _mfa_changed(action: str, request: HttpRequest | None, user: Any, authenticator: Any) -> None:
+    detail: dict[str, Any] = {"action": action}
+    kind = getattr(authenticator, "type", None)
+    if kind:
+        detail["authenticator"] = str(kind)
+    security_event_record(
+        kind=SecurityEventKind.MFA_CHANGED,
+        request=request,
+        user=user if isinstance(user, User) else None,
+        detail=detail,
+    )
+
+
+@receiver(mfa_signals.authenticator_added, dispatch_uid="audit_mfa_added")
+def on_mfa_added(
+    sender: object,
+    request: HttpRequest | None = None,
+    user: Any = None,
+    authenticator: Any = None,
+    **kwargs: Any,
+) -> None:
+    _mfa_changed("added", request, user, authenticator)
+
+
+@receiver(mfa_signals.authenticator_removed, dispatch_uid="audit_mfa_removed")
+def on_mfa_removed(
+    sender: object,
+    request: HttpRequest | None = None,
+    user: Any = None,
+    authenticator: Any = None,
+    **kwargs: Any,
+) -> None:
+    _mfa_changed("removed", request, user, authenticator)
+
+
+@receiver(mfa_signals.authenticator_reset, dispatch_uid="audit_mfa_reset")
+def on_mfa_reset(
+    sender: object,
+    request: HttpRequest | None = None,
+    user: Any = None,
+    authenticator: Any = None,
+    **kwargs: Any,
+) -> None:
+    _mfa_changed("reset", request, user, authenticator)
+
+
+@receiver(post_save, sender=Position, dispatch_uid="audit_privilege_changed")
+def on_position_saved(sender: object, instance: Position, created: bool, **kwargs: Any) -> None:
+    """A position given, changed or ended is a privilege change (roles come from positions)."""
+    if kwargs.get("raw"):
+        return
+    security_event_record(
+        kind=SecurityEventKind.PRIVILEGE_CHANGED,
+        user=instance.user,
+        detail={
+            "action": "position_assigned" if created else "position_changed",
+            "position_id": instance.pk,
+            "role": instance.role,
+            "unit_id": instance.unit_id,
+            "valid_to": instance.valid_to.isoformat() if instance.valid_to else None,
+        },
     )

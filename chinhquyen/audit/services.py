@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -70,6 +70,30 @@ def _request_user(request: HttpRequest | None) -> User | None:
     return None
 
 
+SecurityEventHook = Callable[[SecurityEvent], None]
+_hooks: list[SecurityEventHook] = []
+
+
+def security_event_hook_register(hook: SecurityEventHook) -> None:
+    """Run ``hook(event)`` for every recorded security event, in the recording transaction.
+
+    The pipeline of higher apps (alert rules, SIEM forwarding: ``chinhquyen.secops``) plugs in
+    here, so the audit app does not import upward. A failing hook is logged and rolled back to
+    its savepoint; the event row stays.
+    """
+    if hook not in _hooks:
+        _hooks.append(hook)
+
+
+def _run_hooks(event: SecurityEvent) -> None:
+    for hook in list(_hooks):
+        try:
+            with transaction.atomic():
+                hook(event)
+        except Exception:
+            logger.exception("audit.security_event_hook_failed", extra={"kind": event.kind})
+
+
 def security_event_record(
     *,
     kind: str,
@@ -92,7 +116,7 @@ def security_event_record(
             username = user.get_username() if user is not None else ""
         meta = request.META if request is not None else {}
         with transaction.atomic():
-            return SecurityEvent.objects.create(
+            event = SecurityEvent.objects.create(
                 kind=kind,
                 user=user,
                 username=clean_text(username, USERNAME_MAX_LENGTH),
@@ -102,9 +126,26 @@ def security_event_record(
                 method=clean_text(request.method, 10) if request is not None else "",
                 detail=dict(detail or {}),
             )
+            _run_hooks(event)
+            return event
     except Exception:
         logger.exception("audit.security_event_not_recorded", extra={"kind": kind})
         return None
+
+
+def security_event_export(*, request: Any, export: str, rows: int | None = None) -> None:
+    """Record a ``mass_export`` event for a file export (Excel/PDF of a list or register).
+
+    ``request`` is a Django ``HttpRequest`` or a DRF ``Request`` (its Django request is used).
+    """
+    django_request = getattr(request, "_request", request)
+    detail: dict[str, Any] = {"export": export[:64]}
+    if rows is not None:
+        detail["rows"] = rows
+    query = getattr(django_request, "GET", None)
+    if query is not None:
+        detail["query"] = query.urlencode()[:500]
+    security_event_record(kind=SecurityEventKind.MASS_EXPORT, request=django_request, detail=detail)
 
 
 def lockout_recipients(event: SecurityEvent) -> list[str]:

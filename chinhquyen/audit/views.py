@@ -21,6 +21,7 @@ from chinhquyen.core.exports import xlsx_response
 from . import presenters
 from .filters import LogEntryFilter, SecurityEventFilter
 from .selectors import log_entries_visible_to, security_events_visible_to
+from .services import security_event_export
 
 PAGE_SIZE = 50
 # Change log entries carry many fields each: fewer per page keeps the page readable.
@@ -77,6 +78,7 @@ def entries_export(request: HttpRequest) -> HttpResponse:
         rows=(presenters.log_entry_row(entry) for entry in rows),
         note=note,
     )
+    security_event_export(request=request, export="audit_entries", rows=len(rows))
     return xlsx_response(content, "nhat-ky-thay-doi")
 
 
@@ -100,4 +102,5 @@ def security_events_export(request: HttpRequest) -> HttpResponse:
         rows=(presenters.security_event_row(event) for event in rows),
         note=note,
     )
+    security_event_export(request=request, export="security_events", rows=len(rows))
     return xlsx_response(content, "su-kien-an-ninh")

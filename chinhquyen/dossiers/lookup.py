@@ -187,8 +187,9 @@ def refusal(verdict: str, wait: int) -> str:
     return f"Bạn thao tác quá nhanh, vui lòng thử lại sau {wait_text(wait)}."
 
 
-def record_failure(code: str) -> None:
-    """A wrong PIN (or an unknown code): at the limit, lock the code and tell the applicant."""
+def record_failure(code: str, request: Any = None) -> None:
+    """A wrong PIN (or an unknown code): at the limit, lock the code, tell the applicant and
+    record an ``unusual_lookup`` security event."""
     _ip, _code, lock_key, fail_key = _keys("-", code)
     client = _redis()
     if client is not None:
@@ -202,6 +203,14 @@ def record_failure(code: str) -> None:
         if just_locked:  # the lock holds the moment it ends (Retry-After)
             cache.set(lock_key, time.time() + lock_seconds(), lock_seconds())
     if just_locked:
+        from chinhquyen.audit.models import SecurityEventKind
+        from chinhquyen.audit.services import security_event_record
+
+        security_event_record(
+            kind=SecurityEventKind.UNUSUAL_LOOKUP,
+            request=request,
+            detail={"action": "lookup_locked", "code": code[:64], "failures": lock_failures()},
+        )
         _notify_locked(code)
 
 

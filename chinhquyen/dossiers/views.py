@@ -211,7 +211,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             code, pin = form.cleaned_data["code"], form.cleaned_data["pin"]
             view = lookup_limits.find(code, pin)
             if view is None:
-                lookup_limits.record_failure(code)
+                lookup_limits.record_failure(code, request)
                 context["not_found"] = True
             else:
                 dossier = Dossier.objects.select_related("competent_organisation").get(

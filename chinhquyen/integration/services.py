@@ -316,7 +316,7 @@ def _security_event(request: HttpRequest | None, rejected: signature.Rejected, d
     from chinhquyen.audit.services import security_event_record
 
     security_event_record(
-        kind=SecurityEventKind.TOKEN_REJECTED,
+        kind=SecurityEventKind.SIGNATURE_FAILED,
         request=request,
         username="",
         detail={

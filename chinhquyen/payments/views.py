@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from chinhquyen.audit.services import security_event_export
 from chinhquyen.core.api import DomainError
 
 from . import responses, selectors, services
@@ -161,4 +162,5 @@ def reconciliation_export(request: HttpRequest) -> HttpResponse:
     filterset = _reconciliation_filter(request)
     if not filterset.is_valid():
         return _reconciliation_page(request, filterset)
+    security_event_export(request=request, export="payment_reconciliation")
     return responses.reconciliation_export(filterset)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from chinhquyen.audit.services import security_event_export
 from chinhquyen.core.exports import xlsx_response
 
 from . import presenters, selectors
@@ -53,4 +54,5 @@ def on_time_export(request: HttpRequest) -> HttpResponse:
     organisation = form.cleaned_data.get("co_quan") if form.is_bound else None
     scope_text = organisation.name if organisation else "tất cả cơ quan trong phạm vi"
     content = presenters.report_workbook(report, scope_text=scope_text)
+    security_event_export(request=request, export="on_time_report")
     return xlsx_response(content, "thong-ke-dung-han")

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "chinhquyen.reports",
     "chinhquyen.integration",
     "chinhquyen.stats",
+    "chinhquyen.secops",
     "chinhquyen.web",
 ]
 
@@ -497,6 +498,15 @@ SECURITY_EVENT_RETENTION_DAYS = int(env("SECURITY_EVENT_RETENTION_DAYS", "365"))
 ACCESS_ATTEMPT_RETENTION_DAYS = int(env("ACCESS_ATTEMPT_RETENTION_DAYS", "90"))
 TASK_RESULT_RETENTION_DAYS = int(env("TASK_RESULT_RETENTION_DAYS", "14"))
 AUDIT_EXPORT_MAX_ROWS = int(env("AUDIT_EXPORT_MAX_ROWS", "10000"))
+
+# --- Security operations: SIEM forwarding (chinhquyen.secops) -----------------------------
+SECOPS_SYSLOG_HOST = env("SECOPS_SYSLOG_HOST", "")
+SECOPS_SYSLOG_PORT = int(env("SECOPS_SYSLOG_PORT", "6514"))
+SECOPS_SYSLOG_TLS = env_bool("SECOPS_SYSLOG_TLS", False)
+SECOPS_SYSLOG_CA_FILE = env("SECOPS_SYSLOG_CA_FILE", "")
+SECOPS_SYSLOG_TIMEOUT = float(env("SECOPS_SYSLOG_TIMEOUT", "5"))
+SECOPS_SYSLOG_HOSTNAME = env("SECOPS_SYSLOG_HOSTNAME", "")
+SECOPS_JSONL_PATH = env("SECOPS_JSONL_PATH", "")
 
 # --- Statistics (chinhquyen.stats) --------------------------------------------------------
 # Data cut-off day of the reporting month (ND 09/2019: the 15th of the previous month to the

@@ -53,6 +53,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(
         "Sự kiện an ninh", "audit:security_events", "shield-exclamation", _roles(Role.IT_ADMIN)
     ),
+    NavItem("Giám sát an ninh", "secops:dashboard", "shield-check", _roles(Role.IT_ADMIN)),
     NavItem(
         "Lịch làm việc, ngày nghỉ",
         "admin:core_calendarday_changelist",

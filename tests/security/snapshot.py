@@ -19,6 +19,7 @@ BOOKKEEPING_TABLES = frozenset(
         "django_session",
         "auditlog_logentry",
         "audit_securityevent",
+        "secops_forwarditem",  # the SIEM copy of each security event
         "axes_accessattempt",
         "axes_accesslog",
         "axes_accessfailurelog",

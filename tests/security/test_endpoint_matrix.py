@@ -563,6 +563,19 @@ PAGES: dict[str, list[Case]] = {
     "audit:entries_export": [P(IT_ADMINS)],
     "audit:security_events": [P(IT_ADMINS)],
     "audit:security_events_export": [P(IT_ADMINS)],
+    # security operations: the alert is about an account of X
+    "secops:dashboard": [P(IT_ADMINS, shows={"alert_x": S("it_admin@own", ROOT_ADMIN)})],
+    "secops:alert_acknowledge": [
+        P(S("it_admin@own", ROOT_ADMIN), method="POST", kwargs=kw(pk="alert_x"), body={})
+    ],
+    "secops:alert_close": [
+        P(
+            S("it_admin@own", ROOT_ADMIN),
+            method="POST",
+            kwargs=kw(pk="alert_x"),
+            body={"note": "Đã kiểm tra."},
+        )
+    ],
     # procedure catalogue
     "catalog:list": [P(EVERYONE, query={"q": "ly lich"})],
     "catalog:detail": [P(EVERYONE, kwargs=kw(code="procedure.code"))],

@@ -281,12 +281,31 @@ def build_security_world() -> SecurityWorld:
         _calendar,
         _feedback,
         _floor,
+        _secops,
     )
     for step in steps:
         started = time.perf_counter()
         step(sw)
         sw.timings[step.__name__] = time.perf_counter() - started
     return sw
+
+
+def _secops(sw: SecurityWorld) -> None:
+    """A security alert about an account of X (seen by X's and the root's IT administrators)."""
+    from chinhquyen.secops.models import Alert, AlertRule
+
+    rule = AlertRule.objects.get(kind="mass_export")
+    sw.objects["alert_x"] = Alert.objects.create(
+        rule=rule,
+        kind=rule.kind,
+        severity=rule.severity,
+        group_by=rule.group_by,
+        group_value="canhbao.x",
+        count=3,
+        window_start=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        unit_path=sw.base.orgs["dept_unit"].path,
+    )
+    sw.markers["alert_x"] = "canhbao.x"
 
 
 def _accounts(sw: SecurityWorld) -> None:

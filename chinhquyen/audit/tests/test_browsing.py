@@ -37,6 +37,8 @@ def _org_by(actor: User | None, name: str, parent: Organisation) -> Organisation
 @pytest.fixture
 def trail(world: World) -> World:
     """One change and one security event by each kind of person (and one by nobody)."""
+    # giving the world's officials their positions was recorded (privilege changes): start clean
+    SecurityEvent.objects.all().delete()
     for user, name in [
         (world.root_admin, "Đơn vị do QTV tỉnh tạo"),
         (world.dept_admin, "Đơn vị do QTV sở tạo"),

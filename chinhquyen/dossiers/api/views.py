@@ -240,7 +240,7 @@ class PublicLookupView(APIView):
         data = _validated(s.DossierPublicLookupSerializer, raw)
         view = lookup.find(data["code"], data["pin"])
         if view is None:
-            lookup.record_failure(code)
+            lookup.record_failure(code, request)
             raise DomainError(
                 "Không tìm thấy hồ sơ với mã hồ sơ và mã PIN đã nhập.",
                 code="not_found",

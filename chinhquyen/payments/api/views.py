@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from chinhquyen.audit.services import security_event_export
 from chinhquyen.payments import presenters, responses, selectors, services
 from chinhquyen.payments.filters import PaymentFilter
 from chinhquyen.payments.models import Payment
@@ -194,6 +195,7 @@ class PaymentExportView(generics.GenericAPIView[Payment]):
         filterset = PaymentFilter(request.query_params, queryset=self.get_queryset())
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
+        security_event_export(request=request, export="payment_reconciliation")
         return responses.reconciliation_export(filterset)
 
 

@@ -28,6 +28,7 @@ EXPECTED_URL_NAMES = [
     "accounts:api_clients",
     "audit:entries",
     "audit:security_events",
+    "secops:dashboard",
     "admin:core_calendarday_changelist",
     "api-docs",
     "accounts:profile",
