@@ -8,6 +8,7 @@ signature, so loaded pyHanko signers stay in a process-level cache keyed by the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable
@@ -195,7 +196,7 @@ class SignerCache:
             self.loads += 1
             # a changed credential replaces its older entries
             for old in [k for k in self._signers if k[0] == key[0] and k != key]:
-                del self._signers[old]
+                _release(self._signers.pop(old))
             self._signers[key] = signer
         return signer
 
@@ -208,13 +209,26 @@ class SignerCache:
     def invalidate(self, credential_id: int | None = None) -> None:
         with self._lock:
             if credential_id is None:
+                dropped = list(self._signers.values())
                 self._signers.clear()
             else:
-                for old in [k for k in self._signers if k[0] == credential_id]:
-                    del self._signers[old]
+                dropped = [
+                    self._signers.pop(k) for k in list(self._signers) if k[0] == credential_id
+                ]
+        for signer in dropped:
+            _release(signer)
 
     def __len__(self) -> int:
         return len(self._signers)
+
+
+def _release(signer: Signer) -> None:
+    """Close the PKCS#11 session a dropped signer holds: a token stays logged in while any
+    session of the process is open, which would keep it busy for other programs."""
+    session = getattr(signer, "pkcs11_session", None)
+    if session is not None:
+        with contextlib.suppress(Exception):  # already closed, or the token was removed
+            session.close()
 
 
 signer_cache = SignerCache()

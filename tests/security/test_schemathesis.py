@@ -105,7 +105,14 @@ def test_api_conforms_to_openapi(case, caller, tokens, world) -> None:  # type: 
 
 
 def _api_cases() -> list[tuple[str, int]]:
-    return [(op_id, i) for op_id, cases in sorted(API.items()) for i in range(len(cases))]
+    # a request shape nobody may make (e.g. an unsigned edXML message) has no success answer
+    # to check: the generated runs above cover its refusals
+    return [
+        (op_id, i)
+        for op_id, cases in sorted(API.items())
+        for i, case in enumerate(cases)
+        if any(c in case.allow for c in MATRIX_CALLERS)
+    ]
 
 
 @pytest.mark.django_db

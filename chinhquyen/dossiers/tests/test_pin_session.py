@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from chinhquyen.core.sealing import unseal
-from chinhquyen.dossiers import services
+from chinhquyen.dossiers import intake
 from chinhquyen.dossiers.models import Dossier
 
 from .factories import World, pdf
@@ -25,7 +25,7 @@ PIN = "73915482"
 
 @pytest.fixture
 def known_pin(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(services, "new_pin", lambda: PIN)
+    monkeypatch.setattr(intake, "new_pin", lambda: PIN)
     return PIN
 
 

@@ -6,6 +6,7 @@ the outbox is delivered by an explicit step instead of a worker."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -85,7 +86,9 @@ class Deployment:
             except urllib.error.HTTPError:
                 return  # it answers (the worker check may fail: no worker runs here)
             except (urllib.error.URLError, OSError):
-                time.sleep(0.2)
+                # not listening yet: wait for the process to die or a short while
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.server.wait(timeout=0.2)
         raise AssertionError(f"{self.name} did not start")
 
     def stop(self) -> None:

@@ -9,7 +9,6 @@ import re
 import socket
 import ssl
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,7 +44,7 @@ class Listener:
         self.sock.listen()
         self.port = self.sock.getsockname()[1]
         self.frames: list[bytes] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
 
@@ -72,16 +71,14 @@ class Listener:
                             break
                         with self._lock:
                             self.frames.append(rest[: int(length)])
+                            self._lock.notify_all()
                         buffer = rest[int(length) :]
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[bytes]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                if len(self.frames) >= count:
-                    return list(self.frames)
-            time.sleep(0.01)  # polling with a deadline, not a fixed wait
-        raise AssertionError(f"expected {count} frames, got {len(self.frames)}")
+        with self._lock:
+            if self._lock.wait_for(lambda: len(self.frames) >= count, timeout=timeout):
+                return list(self.frames)
+            raise AssertionError(f"expected {count} frames, got {len(self.frames)}")
 
     def close(self) -> None:
         """Stop listening for real: shutdown wakes the thread blocked in accept()."""

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from rest_framework import serializers
 
+from chinhquyen.core.ids import MAX_ID
+
 from ..forms import read_pdf_upload
 
 
@@ -106,7 +108,7 @@ class PrepareResponseSerializer(serializers.Serializer):
 
 
 class SignatureItemSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     signature = serializers.CharField(max_length=100000, help_text="Chữ ký (base64).")
 
 
@@ -130,7 +132,9 @@ class CompleteResponseSerializer(serializers.Serializer):
 
 
 class RemoteRequestSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=100)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=100
+    )
     description = serializers.CharField(max_length=500)
 
 

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -23,15 +24,27 @@ from chinhquyen.signing import pki, services
 from chinhquyen.signing.keys import signer_cache
 from chinhquyen.signing.models import CredentialKind, SigningCredential
 
+# One CA, one official's key pair and one token per test process. Test modules elsewhere import
+# these fixtures, which makes pytest hold a second definition (and a second session instance)
+# of each; the PKCS#11 library reads its configuration once per process, so a second token
+# would be invisible to it. Every definition therefore returns the process's single instance.
+_ONCE: dict[str, Any] = {}
+
 
 @pytest.fixture(scope="session")
 def ca() -> pki.KeyPair:
-    return pki.make_ca("CA Chính Quyền kiểm thử")
+    if "ca" not in _ONCE:
+        _ONCE["ca"] = pki.make_ca("CA Chính Quyền kiểm thử")
+    return cast(pki.KeyPair, _ONCE["ca"])
 
 
 @pytest.fixture(scope="session")
 def person_pair(ca: pki.KeyPair) -> pki.KeyPair:
-    return pki.issue_certificate(ca, common_name="Nguyễn Văn An", email="an@example.vn")
+    if "person_pair" not in _ONCE:
+        _ONCE["person_pair"] = pki.issue_certificate(
+            ca, common_name="Nguyễn Văn An", email="an@example.vn"
+        )
+    return cast(pki.KeyPair, _ONCE["person_pair"])
 
 
 @pytest.fixture(scope="session")
@@ -173,6 +186,9 @@ def token(tmp_path_factory, person_pair):
     """A SoftHSM token holding the test official's key and certificate. Session-scoped: the
     PKCS#11 library reads its configuration once per process (the token tests and the
     signing-agent tests share it)."""
+    if "token" in _ONCE:
+        yield _ONCE["token"]
+        return
     tmp_path = tmp_path_factory.mktemp("softhsm")
     tokens = tmp_path / "tokens"
     tokens.mkdir()
@@ -235,6 +251,7 @@ def token(tmp_path_factory, person_pair):
         )
     key_der.unlink()
     os.environ["CQ_TEST_TOKEN_PIN"] = PIN
+    _ONCE["token"] = conf
     yield conf
     for name, value in saved.items():
         if value is None:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from chinhquyen.signing import deferred
+from chinhquyen.signing.keys import signer_cache
 from chinhquyen.signing.models import PreparedStatus
 from chinhquyen.signing.tests.conftest import MODULE, PIN, softhsm_available
 from chinhquyen.signing.verification import verify_pdf
@@ -57,6 +58,8 @@ class Agent:
 @pytest.fixture
 def agent(token) -> Iterator[Agent]:
     assert MODULE is not None
+    # the agent is another program: no server-side signer of this process may hold the token
+    signer_cache.invalidate()
     server, _state = make_server(
         Pkcs11Backend(MODULE), port=0, allowed_origins=[ORIGIN], pairing_code=CODE
     )

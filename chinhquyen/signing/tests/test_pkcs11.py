@@ -10,7 +10,7 @@ import pytest
 from chinhquyen.signing import services
 from chinhquyen.signing.keys import signer_cache
 from chinhquyen.signing.models import CredentialKind, SigningCredential
-from chinhquyen.signing.tests.conftest import MODULE, TOKEN
+from chinhquyen.signing.tests.conftest import MODULE, PIN, TOKEN
 
 pytestmark = pytest.mark.skipif(
     MODULE is None or not shutil.which("softhsm2-util") or not shutil.which("pkcs11-tool"),
@@ -52,6 +52,14 @@ def test_signing_with_a_pkcs11_token(tmp_path, token, official, person_pair, ima
     assert signer_cache.loads - loads_before == 2
     assert services.verify_pdf(third).valid
     signer_cache.invalidate()
+
+    # dropping the signers closed their sessions: the token is no longer logged in, so another
+    # program (the officials' signing agent) can log in with the PIN
+    import pkcs11
+
+    lib = pkcs11.lib(MODULE)
+    with lib.get_token(token_label=TOKEN).open(user_pin=PIN) as session:
+        assert list(session.get_objects({pkcs11.Attribute.LABEL: "signer"}))
 
 
 def test_wrong_token_label_is_a_clear_error(token, official, person_pair, sample_pdf):
