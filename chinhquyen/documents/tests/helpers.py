@@ -48,6 +48,17 @@ def sample_pdf(text: str = "Về việc tổ chức tập huấn nghiệp vụ h
     return _PDF_CACHE[text]
 
 
+def seed_document_types() -> None:
+    """The document types the data migration seeds, again: a transactional test starts after
+    another one's flush, which removed them (idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("chinhquyen.documents.migrations.0002_seed_document_types")
+    seed.seed(apps, None)
+
+
 def doc_type(name: str = "Công văn") -> DocumentType:
     return DocumentType.objects.get(name=name)
 

@@ -21,7 +21,7 @@ from django.db import connection, connections
 
 from chinhquyen.documents.models import IncomingDocument, RegisterCounter
 
-from .helpers import doc_type
+from .helpers import doc_type, seed_document_types
 
 PROCESSES = 8
 PER_PROCESS = 250  # 2,000 numbers
@@ -57,10 +57,11 @@ def _register_many(args: tuple[int, int, int, int]) -> list[int]:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_postgres_processes_never_duplicate_or_skip(world):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: separate processes with their own connections")
+    seed_document_types()
     args = (world.clerk.pk, world.justice.pk, doc_type().pk, PER_PROCESS)
     connections.close_all()  # children must not share the parent's socket
     context = multiprocessing.get_context("fork")
@@ -94,10 +95,11 @@ def sqlite_file_copy(target: Path) -> Iterator[None]:
             settings_dict.pop("OPTIONS")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_sqlite_threads_never_duplicate_or_skip(world, tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite variant; PostgreSQL runs the multi-process test")
+    seed_document_types()
     target = tmp_path / "numbers.sqlite3"
     args = (world.clerk.pk, world.justice.pk, doc_type().pk, PER_THREAD)
     results: list[list[int]] = []
