@@ -24,6 +24,12 @@ be restored, completely.
     ``row-counts.json``; checks the SHA-256 of every restored file against the manifest (and
     that no file is missing or extra). Prints every mismatch.
 
+Each ``backup`` and ``drill`` run records its outcome (time, ok or not, one-line summary) in a
+small JSON status file, ``--status-file`` (default: ``BACKUP_DRILL_STATUS_FILE``, else
+``$CHINHQUYEN_VAR_DIR/backup-drill/status.json``): the security evidence report
+(``/an-ninh/bang-chung/``, setting ``BACKUP_DRILL_STATUS_FILE``) reads it, and says "không xác
+định" when there is none. Put it where the web nodes can read it.
+
 Exit status: 0 when everything matches, 1 on any mismatch, 2 when a step cannot run (tool
 missing, database unreachable ...). Defaults come from the application's own environment:
 ``DATABASE_URL`` (PostgreSQL only) and ``MEDIA_ROOT`` (else ``$CHINHQUYEN_VAR_DIR/media``, else
@@ -155,7 +161,7 @@ def _read_manifest(path: Path) -> dict[str, str]:
 # --- steps ----------------------------------------------------------------------------------
 
 
-def backup(database_url: str, media_root: Path, out: Path) -> None:
+def backup(database_url: str, media_root: Path, out: Path) -> str:
     out.mkdir(parents=True, exist_ok=True)
     with _connect(database_url) as conn:
         # One snapshot for the counts and the dump: they agree even while users keep writing.
@@ -178,7 +184,9 @@ def backup(database_url: str, media_root: Path, out: Path) -> None:
                 lines.append(f"{_sha256(path)}  {name}")
                 tar.add(path, arcname=name, recursive=False)
     (out / MANIFEST).write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
-    print(f"backup: {len(counts)} tables, {sum(counts.values())} rows, {len(lines)} files -> {out}")
+    summary = f"{len(counts)} tables, {sum(counts.values())} rows, {len(lines)} files"
+    print(f"backup: {summary} -> {out}")
+    return summary
 
 
 def restore(database_url: str, backup_dir: Path, target_database: str, target_media: Path) -> None:
@@ -206,7 +214,10 @@ def restore(database_url: str, backup_dir: Path, target_database: str, target_me
     print(f"restore: database {target_database}, files in {target_media}")
 
 
-def verify(database_url: str, backup_dir: Path, target_database: str, target_media: Path) -> int:
+def verify(
+    database_url: str, backup_dir: Path, target_database: str, target_media: Path
+) -> tuple[int, str]:
+    """(exit status, one-line summary) of comparing the restored copy with the backup."""
     problems: list[str] = []
     expected: dict[str, int] = json.loads((backup_dir / COUNTS).read_text(encoding="utf-8"))
     with _connect(_with_database(database_url, target_database)) as conn:
@@ -230,10 +241,12 @@ def verify(database_url: str, backup_dir: Path, target_database: str, target_med
         print(f"MISMATCH {problem}")
     tables, rows = len(expected), sum(expected.values())
     if problems:
+        summary = f"FAILED, {len(problems)} mismatch(es): {problems[0]}"
         print(f"verify: FAILED, {len(problems)} mismatch(es)")
-        return 1
-    print(f"verify: OK, {tables} tables ({rows} rows) and {len(manifest)} files match")
-    return 0
+        return 1, summary
+    summary = f"OK, {tables} tables ({rows} rows) and {len(manifest)} files match"
+    print(f"verify: {summary}")
+    return 0, summary
 
 
 def drop_database(database_url: str, name: str) -> None:
@@ -241,6 +254,37 @@ def drop_database(database_url: str, name: str) -> None:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
+
+
+# --- status file (read by the security evidence report) ---------------------------------------
+
+
+def record_status(path: Path, step: str, *, ok: bool, summary: str) -> None:
+    """Write the outcome of ``step`` ("backup" or "drill") into the JSON status file, keeping
+    the other step's last outcome; written to a temporary file and renamed (never half)."""
+    status: dict[str, Any] = {}
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(loaded, dict):
+            status = loaded
+    except (OSError, ValueError):
+        pass
+    status[step] = {
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "ok": ok,
+        "summary": summary[:500],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    temporary.write_text(json.dumps(status, indent=1, sort_keys=True), encoding="utf-8")
+    temporary.replace(path)
+
+
+def _default_status_file() -> str:
+    if os.environ.get("BACKUP_DRILL_STATUS_FILE"):
+        return os.environ["BACKUP_DRILL_STATUS_FILE"]
+    var = Path(os.environ.get("CHINHQUYEN_VAR_DIR", ROOT / "var"))
+    return str(var / "backup-drill" / "status.json")
 
 
 # --- command line ---------------------------------------------------------------------------
@@ -256,6 +300,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--media-root", type=Path, default=Path(_default_media()))
+    parser.add_argument(
+        "--status-file",
+        type=Path,
+        default=Path(_default_status_file()),
+        help="JSON file recording the last backup and drill (read by the evidence report)",
+    )
     steps = parser.add_subparsers(dest="step", required=True)
     drill = steps.add_parser("drill", help="backup, restore into a new database, verify")
     drill.add_argument("--work", type=Path, help="folder for the backup and the restored files")
@@ -270,27 +320,39 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("--database-url (or DATABASE_URL) is required")
+    step = "drill" if args.step == "drill" else "backup"
     try:
         if args.step == "backup":
-            backup(args.database_url, args.media_root, args.out)
+            summary = backup(args.database_url, args.media_root, args.out)
+            record_status(args.status_file, "backup", ok=True, summary=summary)
             return 0
         if args.step == "restore":
             restore(args.database_url, args.backup, args.target_database, args.target_media)
             return 0
         if args.step == "verify":
-            return verify(args.database_url, args.backup, args.target_database, args.target_media)
+            code, _summary = verify(
+                args.database_url, args.backup, args.target_database, args.target_media
+            )
+            return code
         stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
         work = args.work or ROOT / "var" / "backup-drill" / stamp
         source = _parse(args.database_url)["dbname"]
         target = f"{source}_drill_{stamp}_{secrets.token_hex(3)}"[:63]
-        backup(args.database_url, args.media_root, work / "backup")
+        summary = backup(args.database_url, args.media_root, work / "backup")
+        record_status(args.status_file, "backup", ok=True, summary=summary)
         try:
             restore(args.database_url, work / "backup", target, work / "restored-media")
-            return verify(args.database_url, work / "backup", target, work / "restored-media")
+            code, summary = verify(
+                args.database_url, work / "backup", target, work / "restored-media"
+            )
         finally:
             if not args.keep:
                 drop_database(args.database_url, target)
+        record_status(args.status_file, "drill", ok=code == 0, summary=summary)
+        return code
     except DrillError as exc:
+        if args.step in ("backup", "drill"):
+            record_status(args.status_file, step, ok=False, summary=f"error: {exc}")
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -1,4 +1,5 @@
-"""The security dashboard for IT administrators (mounted at /an-ninh/)."""
+"""The security dashboard for IT administrators (mounted at /an-ninh/), and the security
+level 3 evidence report (``bang-chung/``: page, Excel, PDF) computed by ``evidence``."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chinhquyen.accounts.models import User
 from chinhquyen.audit.models import SecurityEventKind
+from chinhquyen.audit.services import security_event_export
 from chinhquyen.core.api import DomainError
+from chinhquyen.core.exports import xlsx_response
 
-from . import selectors, services
+from . import evidence, presenters, selectors, services
 
 DASHBOARD_DAYS = 7
 
@@ -68,3 +71,39 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def alert_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, close=True)
+
+
+# --- security level 3 evidence ----------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def evidence_report(request: HttpRequest) -> HttpResponse:
+    report = evidence.report(request.user)
+    return render(request, "secops/evidence.html", {"report": report})
+
+
+@require_GET
+@login_required
+def evidence_export(request: HttpRequest) -> HttpResponse:
+    report = evidence.report(request.user, all_officials=True)
+    content = presenters.evidence_workbook(report)
+    security_event_export(request=request, export="secops_evidence")
+    return xlsx_response(content, "bang-chung-an-toan")
+
+
+@require_GET
+@login_required
+def evidence_pdf(request: HttpRequest) -> HttpResponse:
+    from chinhquyen.core.pdf import render_pdf  # WeasyPrint loads with the first PDF
+
+    report = evidence.report(request.user, all_officials=True)
+    content = render_pdf(
+        "secops/evidence_pdf.html", {"report": report, "subtitle": presenters.SUBTITLE}
+    )
+    security_event_export(request=request, export="secops_evidence_pdf")
+    stamp = timezone.localtime(report.generated_at).strftime("%Y%m%d-%H%M")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bang-chung-an-toan-{stamp}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

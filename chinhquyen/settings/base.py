@@ -507,6 +507,11 @@ SECOPS_SYSLOG_CA_FILE = env("SECOPS_SYSLOG_CA_FILE", "")
 SECOPS_SYSLOG_TIMEOUT = float(env("SECOPS_SYSLOG_TIMEOUT", "5"))
 SECOPS_SYSLOG_HOSTNAME = env("SECOPS_SYSLOG_HOSTNAME", "")
 SECOPS_JSONL_PATH = env("SECOPS_JSONL_PATH", "")
+# The JSON status file written by scripts/backup-restore-drill.py (last backup, last restore
+# drill), read by the security evidence report; it must be readable by the web nodes.
+BACKUP_DRILL_STATUS_FILE = Path(
+    env("BACKUP_DRILL_STATUS_FILE", str(VAR_DIR / "backup-drill" / "status.json"))
+)
 
 # --- Statistics (chinhquyen.stats) --------------------------------------------------------
 # Data cut-off day of the reporting month (ND 09/2019: the 15th of the previous month to the

@@ -55,6 +55,12 @@ NAV_ITEMS: list[NavItem] = [
     ),
     NavItem("Giám sát an ninh", "secops:dashboard", "shield-check", _roles(Role.IT_ADMIN)),
     NavItem(
+        "Bằng chứng an toàn hệ thống",
+        "secops:evidence",
+        "clipboard-check",
+        _roles(Role.IT_ADMIN),
+    ),
+    NavItem(
         "Lịch làm việc, ngày nghỉ",
         "admin:core_calendarday_changelist",
         "calendar3",

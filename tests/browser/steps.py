@@ -35,6 +35,16 @@ def check_a11y_once(person: Person, label: str) -> None:
         _CHECKED.add(key)
 
 
+def fits_screen(person: Person, label: str) -> None:
+    """The person's page has no horizontal overflow at their width and no serious or critical
+    axe-core finding."""
+    page = person.page
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.evaluate("window.innerWidth")
+    assert width <= viewport, f"{label} at {person.width} px: page is {width} px wide"
+    check_a11y(page, f"{label} ({person.width} px)")
+
+
 def wait_for_fresh_totp_window(period: int = 30, margin: float = 4.0) -> None:
     """Wait into the next TOTP period when the current one ends within ``margin`` seconds: a
     code computed at :29 would reach the server in the next period (the browser tests also

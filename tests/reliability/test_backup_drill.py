@@ -4,6 +4,7 @@ in the restored copy is detected (exit status 1, the mismatch named)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -25,10 +26,15 @@ def _database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
+def _status(media: Path) -> Path:
+    """The drill's status file of a test (next to its media folder, never the project's)."""
+    return media.parent / "drill-status.json"
+
+
 def _drill(media: Path, *args: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, str(SCRIPT), "--database-url", _database_url()]
     return subprocess.run(
-        [*command, "--media-root", str(media), *args],
+        [*command, "--media-root", str(media), "--status-file", str(_status(media)), *args],
         capture_output=True,
         text=True,
         timeout=300,
@@ -64,6 +70,10 @@ def test_a_clean_drill_passes(settings, tmp_path: Path) -> None:
     done = _drill(media, "drill", "--work", str(tmp_path / "drill"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "verify: OK" in done.stdout
+    # recorded for the security evidence report
+    status = json.loads(_status(media).read_text(encoding="utf-8"))
+    assert status["drill"]["ok"] is True and status["backup"]["ok"] is True
+    assert "files match" in status["drill"]["summary"]
     # the drill dropped the database it restored into
     with connection.cursor() as cursor:
         cursor.execute(
@@ -115,10 +125,15 @@ def test_the_drill_detects_a_corrupted_file_and_a_missing_row(settings, tmp_path
 
 
 def test_the_drill_fails_cleanly_without_postgresql(tmp_path: Path) -> None:
+    status = tmp_path / "status.json"
+    command = [sys.executable, str(SCRIPT), "--database-url", "sqlite:///x.db"]
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--database-url", "sqlite:///x.db", "drill"],
+        [*command, "--status-file", str(status), "drill"],
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 2 and "not a PostgreSQL URL" in done.stderr
+    # a drill that could not run is recorded as failed (the evidence report shows "chưa đạt")
+    recorded = json.loads(status.read_text(encoding="utf-8"))["drill"]
+    assert recorded["ok"] is False and "not a PostgreSQL URL" in recorded["summary"]

@@ -111,6 +111,8 @@ TASK_Y = other("clerk", "leader", "unit_head")
 FB_X = own("desk_officer", "specialist", "unit_head", "leader", "clerk")
 FB_Y = own("desk_officer") | other("specialist", "unit_head", "leader", "clerk")
 FB_X_HEADS = own("unit_head", "leader")
+# whose evidence report names the official without 2FA of X / of Y
+NO_2FA = {"no2fa_x": own("it_admin") | {ROOT_ADMIN}, "no2fa_y": other("it_admin") | {ROOT_ADMIN}}
 
 
 # --- what -----------------------------------------------------------------------------------
@@ -576,6 +578,10 @@ PAGES: dict[str, list[Case]] = {
             body={"note": "Đã kiểm tra."},
         )
     ],
+    # the level 3 evidence report names the officials without 2FA of the reader's subtree
+    "secops:evidence": [P(IT_ADMINS, shows=NO_2FA)],
+    "secops:evidence_export": [P(IT_ADMINS, shows=NO_2FA)],
+    "secops:evidence_pdf": [P(IT_ADMINS)],
     # procedure catalogue
     "catalog:list": [P(EVERYONE, query={"q": "ly lich"})],
     "catalog:detail": [P(EVERYONE, kwargs=kw(code="procedure.code"))],

@@ -291,8 +291,19 @@ def build_security_world() -> SecurityWorld:
 
 
 def _secops(sw: SecurityWorld) -> None:
-    """A security alert about an account of X (seen by X's and the root's IT administrators)."""
+    """A security alert about an account of X (seen by X's and the root's IT administrators),
+    and an official without 2FA in X and in Y (named by the evidence report to the IT
+    administrators over them)."""
+    from allauth.mfa.models import Authenticator
+
     from chinhquyen.secops.models import Alert, AlertRule
+
+    o = sw.base.orgs
+    for side, unit in (("x", o["dept_unit2"]), ("y", o["dept2_unit2"])):
+        lacking = _official(unit, Role.SPECIALIST, f"chua2fa.{side}")
+        Authenticator.objects.filter(user=lacking).delete()
+        sw.objects[f"no2fa_{side}"] = lacking
+        sw.markers[f"no2fa_{side}"] = f"chua2fa.{side}"
 
     rule = AlertRule.objects.get(kind="mass_export")
     sw.objects["alert_x"] = Alert.objects.create(
