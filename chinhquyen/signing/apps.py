@@ -10,8 +10,8 @@ class SigningConfig(AppConfig):
         from auditlog.registry import auditlog
 
         # (pyHanko's faster hex-string reader, ``fastpdf``, is installed by the modules that
-        # read PDFs with pyHanko, ``services`` and ``verification``: not at start-up, which
-        # must not load pyHanko.)
+        # read PDFs with pyHanko, ``pades`` (loaded by ``services``) and ``verification``: not
+        # at start-up, which must not load pyHanko.)
         from .models import (
             OfficialCertificate,
             PreparedSignature,
