@@ -192,7 +192,8 @@ def notify(
     now = timezone.now()
     # Inside the recipient's quiet hours the row waits until they end: no task is enqueued now,
     # the sweep enqueues it once ``next_attempt_at`` has passed.
-    deferred = decision.not_before is not None and decision.not_before > now
+    not_before = decision.not_before if decision.not_before is not None else now
+    deferred = not_before > now
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -204,7 +205,7 @@ def notify(
                 subject=rendered.subject,
                 body=rendered.body,
                 body_html=rendered.body_html,
-                next_attempt_at=decision.not_before if deferred else now,
+                next_attempt_at=not_before if deferred else now,
                 enqueued_at=None if deferred else now,
                 dedupe_key=key,
             )
