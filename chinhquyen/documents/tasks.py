@@ -12,14 +12,12 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from chinhquyen.core.api import DomainError
 from chinhquyen.jobs.registry import periodic
-from chinhquyen.notifications.services import notify
+from chinhquyen.notifications.preferences import notify_preferred
 
 from .selectors import overdue_tasks
 
@@ -34,37 +32,28 @@ def remind_overdue(on: dt.date | None = None) -> int:
     count = 0
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     for item in overdue_tasks(day):
-        email = (item.assignee.email or "").strip()
-        if not email:
-            continue
         document = item.document
-        try:
-            with transaction.atomic():
-                notify(
-                    channel="email",
-                    recipient=email,
-                    template=TEMPLATE_KEY,
-                    context={
-                        "name": str(item.assignee),
-                        "summary": (
-                            "Văn bản mật: xem nội dung trên hệ thống."
-                            if document.is_secret
-                            else document.summary[:300]
-                        ),
-                        "incoming_number": document.incoming_number_display,
-                        "number_notation": document.number_notation,
-                        "sender": document.sender_name,
-                        "due": f"{item.due:%d/%m/%Y}" if item.due else "",
-                        "days_late": str((day - item.due).days) if item.due else "",
-                        "url": base + reverse("documents:my_tasks"),
-                    },
-                    user=item.assignee,
-                    dedupe_key=f"{TEMPLATE_KEY}:{item.pk}:{day.isoformat()}",
-                )
-        except DomainError:
-            logger.warning("documents.reminder_failed", extra={"task_id": item.pk}, exc_info=True)
-            continue
-        count += 1
+        rows = notify_preferred(
+            user=item.assignee,
+            template=TEMPLATE_KEY,
+            context={
+                "name": str(item.assignee),
+                "summary": (
+                    "Văn bản mật: xem nội dung trên hệ thống."
+                    if document.is_secret
+                    else document.summary[:300]
+                ),
+                "incoming_number": document.incoming_number_display,
+                "number_notation": document.number_notation,
+                "sender": document.sender_name,
+                "due": f"{item.due:%d/%m/%Y}" if item.due else "",
+                "days_late": str((day - item.due).days) if item.due else "",
+                "url": base + reverse("documents:my_tasks"),
+            },
+            dedupe_key=f"{TEMPLATE_KEY}:{item.pk}:{day.isoformat()}",
+        )
+        if rows:
+            count += 1
     logger.info("documents.overdue_reminders", extra={"count": count, "day": day.isoformat()})
     return count
 

@@ -23,14 +23,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from chinhquyen.accounts.models import Position, Role, User
-from chinhquyen.core.api import DomainError
-from chinhquyen.notifications.services import notify
+from chinhquyen.notifications.preferences import notify_preferred
 from chinhquyen.orgs.models import Organisation
 
 from . import clock, conf
@@ -89,21 +87,13 @@ def _recipients(assignee: User | None, unit: Organisation | None) -> list[User]:
 
 
 def _send(*, rule: ReminderRule, key_id: int, user: User, context: dict[str, str]) -> Sent | None:
-    email = (user.email or "").strip()
-    if not email:
-        return None
-    try:
-        with transaction.atomic():
-            notify(
-                channel="email",
-                recipient=email,
-                template=TEMPLATES[rule.kind],
-                context={**context, "name": user.full_name or user.get_username()},
-                user=user,
-                dedupe_key=f"dossier.{rule.kind}:{rule.pk}:{key_id}:{user.pk}",
-            )
-    except DomainError:
-        logger.warning("dossiers.reminder_failed", extra={"rule": rule.pk}, exc_info=True)
+    rows = notify_preferred(
+        user=user,
+        template=TEMPLATES[rule.kind],
+        context={**context, "name": user.full_name or user.get_username()},
+        dedupe_key=f"dossier.{rule.kind}:{rule.pk}:{key_id}:{user.pk}",
+    )
+    if not rows:
         return None
     return Sent(kind=rule.kind, subject_id=key_id, user_id=user.pk)
 

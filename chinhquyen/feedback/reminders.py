@@ -22,8 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chinhquyen.accounts.models import Position, Role, User
-from chinhquyen.core.api import DomainError
-from chinhquyen.notifications.services import notify
+from chinhquyen.notifications.preferences import notify_preferred
 from chinhquyen.orgs.models import Organisation
 
 from .models import FeedbackItem, Status
@@ -43,7 +42,7 @@ def _heads(unit: Organisation | None, roles: tuple[str, ...]) -> list[User]:
     if unit is None:
         return []
     ids = Position.objects.active().filter(unit=unit, role__in=roles).values("user")
-    return list(User.objects.filter(pk__in=ids, is_active=True).exclude(email=""))
+    return list(User.objects.filter(pk__in=ids, is_active=True).exclude(email="", phone=""))
 
 
 def _deadline(item: FeedbackItem) -> dt.datetime | None:
@@ -79,7 +78,7 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
             unit = item.coordinating_unit
         overdue = due < now
         people = _heads(unit, (Role.UNIT_HEAD, Role.LEADER))
-        if item.assignee is not None and item.assignee.email:
+        if item.assignee is not None and (item.assignee.email or item.assignee.phone):
             people.append(item.assignee)
         kind = "overdue" if overdue else "due"
         if overdue and unit is not None and unit.parent is not None:
@@ -91,16 +90,11 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
             "url": f"{base}{reverse('feedback:detail', args=[item.pk])}",
         }
         for user in {u.pk: u for u in people}.values():
-            try:
-                notify(
-                    channel="email",
-                    recipient=user.email,
-                    template="feedback.due",
-                    context=context,
-                    user=user,
-                    dedupe_key=f"feedback.{kind}:{item.pk}:{item.status}:{int(due.timestamp())}:{user.pk}",
-                )
+            if notify_preferred(
+                user=user,
+                template="feedback.due",
+                context=context,
+                dedupe_key=f"feedback.{kind}:{item.pk}:{item.status}:{int(due.timestamp())}:{user.pk}",
+            ):
                 sent += 1
-            except DomainError:
-                continue
     return sent

@@ -148,7 +148,15 @@ class Notification(models.Model):
         default=NotificationStatus.QUEUED,
     )
     attempts = models.PositiveSmallIntegerField("số lần thử", default=0)
-    next_attempt_at = models.DateTimeField("thử lại lúc", default=timezone.now)
+    # The outbox's "not before": the delivery task and the sweep only take a row once this has
+    # passed (the next retry after a failure, or the end of the recipient's quiet hours).
+    next_attempt_at = models.DateTimeField(
+        "gửi từ lúc",
+        default=timezone.now,
+        help_text=(
+            "Không gửi trước lúc này: lần thử lại kế tiếp, hoặc hết giờ yên lặng của người nhận."
+        ),
+    )
     enqueued_at = models.DateTimeField(
         "đưa vào hàng đợi lúc",
         null=True,
@@ -201,6 +209,61 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_key} → {self.recipient} ({self.get_status_display()})"
+
+
+class NotificationPreference(models.Model):
+    """An official's choices for reminders, digests and escalations ("cài đặt nhắc việc").
+
+    Only the kinds listed in ``preferences.PREFERENCE_KINDS`` follow it; security alerts, OTP
+    codes and notices to citizens never do. Without a row the defaults apply (e-mail on, SMS
+    off, the daily digest on, no quiet hours), which is the behaviour before preferences
+    existed. Quiet hours are local times (Asia/Ho_Chi_Minh) and may cross midnight
+    (21:00–07:00); a message falling inside them is delivered when they end, never dropped.
+    The "Việc cần làm" page is the in-app view and is always there.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="tài khoản",
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email_enabled = models.BooleanField("nhận qua thư điện tử", default=True)
+    sms_enabled = models.BooleanField("nhận qua tin nhắn SMS", default=False)
+    digest_enabled = models.BooleanField("nhận bản tin việc cần làm hằng ngày", default=True)
+    quiet_start = models.TimeField("giờ yên lặng từ", null=True, blank=True)
+    quiet_end = models.TimeField("giờ yên lặng đến", null=True, blank=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "cài đặt nhắc việc"
+        verbose_name_plural = "cài đặt nhắc việc"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(quiet_start__isnull=True, quiet_end__isnull=True)
+                    | (
+                        Q(quiet_start__isnull=False, quiet_end__isnull=False)
+                        & ~Q(quiet_start=models.F("quiet_end"))
+                    )
+                ),
+                name="ntf_pref_quiet_hours_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cài đặt nhắc việc của {self.user}"
+
+    @property
+    def has_quiet_hours(self) -> bool:
+        return self.quiet_start is not None and self.quiet_end is not None
+
+    def clean(self) -> None:
+        if (self.quiet_start is None) != (self.quiet_end is None):
+            missing = "quiet_end" if self.quiet_end is None else "quiet_start"
+            raise ValidationError({missing: "Hãy nhập cả giờ bắt đầu và giờ kết thúc yên lặng."})
+        if self.quiet_start is not None and self.quiet_start == self.quiet_end:
+            raise ValidationError({"quiet_end": "Giờ kết thúc yên lặng phải khác giờ bắt đầu."})
 
 
 def _sandbox_message_id() -> str:

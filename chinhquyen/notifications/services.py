@@ -40,6 +40,7 @@ from chinhquyen.core.api import DomainError
 from chinhquyen.core.audit import audit_actor
 from chinhquyen.core.sealing import seal, unseal
 
+from . import preferences
 from .models import (
     BACKOFF,
     DEDUPE_KEY_MAX_LENGTH,
@@ -123,7 +124,10 @@ def notify(
     """Queue a notification in the caller's transaction; delivered after it commits.
 
     Returns the outbox row; for a ``dedupe_key`` already used, the existing row (nothing new is
-    queued); None when administrators switched the template off. Raises ``DomainError`` for an
+    queued); None when administrators switched the template off, or when a reminder kind
+    (``preferences.PREFERENCE_KINDS``) goes to a ``user`` who turned that channel or the digest
+    off. Inside such a user's quiet hours the row is queued with ``next_attempt_at`` at their
+    end and delivered then. Raises ``DomainError`` for an
     unknown channel or template, an invalid recipient, or a template that fails to render.
     Context values should be JSON data (strings preferred: format dates and amounts in the
     caller); dates and decimals are accepted and rendered by Django's formats.
@@ -158,6 +162,19 @@ def notify(
         )
         return None
 
+    decision = preferences.decide(user=user, template=template, channel=channel)
+    if not decision.send:
+        logger.info(
+            "notifications.skipped_by_preference",
+            extra={
+                "template": template,
+                "channel": channel,
+                "user_id": getattr(user, "pk", None),
+                "reason": decision.reason,
+            },
+        )
+        return None
+
     stored_context = _json_context(context)
     # Secret values (the lookup PIN) are never stored in clear: the stored context keeps them
     # sealed, the stored text a placeholder; both are opened only when sending (_outgoing).
@@ -173,6 +190,10 @@ def notify(
         stored_context[SEALED_KEY] = sealed
     rendered = _render(tpl, render_context)
     now = timezone.now()
+    # Inside the recipient's quiet hours the row waits until they end: no task is enqueued now,
+    # the sweep enqueues it once ``next_attempt_at`` has passed.
+    not_before = decision.not_before if decision.not_before is not None else now
+    deferred = not_before > now
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -184,8 +205,8 @@ def notify(
                 subject=rendered.subject,
                 body=rendered.body,
                 body_html=rendered.body_html,
-                next_attempt_at=now,
-                enqueued_at=now,
+                next_attempt_at=not_before if deferred else now,
+                enqueued_at=None if deferred else now,
                 dedupe_key=key,
             )
     except IntegrityError:
@@ -194,10 +215,16 @@ def notify(
         if existing is None:
             raise
         return existing
-    _schedule_delivery(notification.pk)
+    if not deferred:
+        _schedule_delivery(notification.pk)
     logger.info(
         "notifications.queued",
-        extra={"notification_id": notification.pk, "template": template, "channel": channel},
+        extra={
+            "notification_id": notification.pk,
+            "template": template,
+            "channel": channel,
+            "not_before": notification.next_attempt_at.isoformat() if deferred else None,
+        },
     )
     return notification
 

@@ -9,7 +9,9 @@ an active "at" rule items due today are left out; each "after" rule escalates a 
 that many working days to its assigner and the heads of its lead unit, once per task and rule.
 
 Messages go through the notification outbox with dedupe keys (one digest per official and day,
-one escalation per task and rule), so running the job again queues nothing new.
+one escalation per task and rule), so running the job again queues nothing new. Each official's
+"Cài đặt nhắc việc" (``notifications.preferences``) chooses e-mail and/or SMS, turns the digest
+off, and defers messages falling in his quiet hours; the "Việc cần làm" page is always there.
 """
 
 from __future__ import annotations
@@ -20,18 +22,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from chinhquyen.accounts.models import Position, Role, User
-from chinhquyen.core.api import DomainError
 from chinhquyen.core.calendar import LegalCalendar, to_legal_time
 from chinhquyen.documents.models import OPEN_TASK_STATUSES as DOC_OPEN
 from chinhquyen.documents.models import Task as DocumentTask
 from chinhquyen.dossiers.models import DossierStep
-from chinhquyen.notifications.services import notify
+from chinhquyen.notifications.preferences import notify_preferred
 
 from . import deadlines, permissions
 from .models import ReminderRule, ReminderWhen, Task, TaskStatus
@@ -189,7 +189,9 @@ def _candidates(until: dt.date) -> list[User]:
             finished_at__isnull=True, due_at__lte=until_end, assignee__isnull=False
         ).values_list("assignee_id", flat=True)
     )
-    return list(User.objects.filter(pk__in=ids, is_active=True).exclude(email="").order_by("pk"))
+    return list(
+        User.objects.filter(pk__in=ids, is_active=True).exclude(email="", phone="").order_by("pk")
+    )
 
 
 def _url(path: str) -> str:
@@ -211,28 +213,22 @@ def send_digests(on: dt.date | None = None) -> int:
             f"- [{i.bucket_label}] {i.kind_label}: {i.title} (hạn {i.due:%d/%m/%Y})"
             for i in items[:50]
         )
-        try:
-            with transaction.atomic():
-                notify(
-                    channel="email",
-                    recipient=user.email,
-                    template=DIGEST_TEMPLATE,
-                    context={
-                        "name": user.display_name,
-                        "day": f"{day:%d/%m/%Y}",
-                        "overdue": str(sum(i.bucket == "overdue" for i in items)),
-                        "due_today": str(sum(i.bucket == "today" for i in items)),
-                        "due_soon": str(sum(i.bucket == "soon" for i in items)),
-                        "lines": lines,
-                        "url": _url(reverse("tasks:todo")),
-                    },
-                    user=user,
-                    dedupe_key=f"{DIGEST_TEMPLATE}:{user.pk}:{day.isoformat()}",
-                )
-        except DomainError:
-            logger.warning("tasks.digest_failed", extra={"user_id": user.pk}, exc_info=True)
-            continue
-        count += 1
+        rows = notify_preferred(
+            user=user,
+            template=DIGEST_TEMPLATE,
+            context={
+                "name": user.display_name,
+                "day": f"{day:%d/%m/%Y}",
+                "overdue": str(sum(i.bucket == "overdue" for i in items)),
+                "due_today": str(sum(i.bucket == "today" for i in items)),
+                "due_soon": str(sum(i.bucket == "soon" for i in items)),
+                "lines": lines,
+                "url": _url(reverse("tasks:todo")),
+            },
+            dedupe_key=f"{DIGEST_TEMPLATE}:{user.pk}:{day.isoformat()}",
+        )
+        if rows:
+            count += 1
     logger.info("tasks.digests", extra={"count": count, "day": day.isoformat()})
     return count
 
@@ -244,7 +240,7 @@ def _escalation_targets(task: Task) -> Iterable[User]:
     for head in unit_heads(task.lead_unit):
         seen.setdefault(head.pk, head)
     for user in seen.values():
-        if user.is_active and user.email and permissions.can_view(user, task):
+        if user.is_active and (user.email or user.phone) and permissions.can_view(user, task):
             yield user
 
 
@@ -278,31 +274,23 @@ def escalate(on: dt.date | None = None) -> int:
         late = working_days_late(task.due, day, cal)
         for after in (a for a in rules if a <= late):
             for user in _escalation_targets(task):
-                try:
-                    with transaction.atomic():
-                        notify(
-                            channel="email",
-                            recipient=user.email,
-                            template=ESCALATION_TEMPLATE,
-                            context={
-                                "name": user.display_name,
-                                "content": "Nhiệm vụ mật: xem trên hệ thống."
-                                if task.confidential
-                                else task.content[:300],
-                                "unit": task.lead_unit.name,
-                                "due": f"{task.due:%d/%m/%Y}",
-                                "days_late": str(late),
-                                "progress": str(task.progress),
-                                "url": _url(reverse("tasks:detail", args=[task.pk])),
-                            },
-                            user=user,
-                            dedupe_key=f"{ESCALATION_TEMPLATE}:{task.pk}:{after}:{user.pk}",
-                        )
-                except DomainError:
-                    logger.warning(
-                        "tasks.escalation_failed", extra={"task_id": task.pk}, exc_info=True
-                    )
-                    continue
-                count += 1
+                rows = notify_preferred(
+                    user=user,
+                    template=ESCALATION_TEMPLATE,
+                    context={
+                        "name": user.display_name,
+                        "content": "Nhiệm vụ mật: xem trên hệ thống."
+                        if task.confidential
+                        else task.content[:300],
+                        "unit": task.lead_unit.name,
+                        "due": f"{task.due:%d/%m/%Y}",
+                        "days_late": str(late),
+                        "progress": str(task.progress),
+                        "url": _url(reverse("tasks:detail", args=[task.pk])),
+                    },
+                    dedupe_key=f"{ESCALATION_TEMPLATE}:{task.pk}:{after}:{user.pk}",
+                )
+                if rows:
+                    count += 1
     logger.info("tasks.escalations", extra={"count": count, "day": day.isoformat()})
     return count

@@ -103,6 +103,7 @@ NAV_ITEMS: list[NavItem] = [
         "Chỉ số QĐ 766", "stats:index766", "clipboard-data", _roles(Role.UNIT_HEAD, Role.LEADER)
     ),
     NavItem("Hồ sơ cá nhân", "accounts:profile", "person-circle"),
+    NavItem("Cài đặt nhắc việc", "notifications:preferences", "bell"),
     NavItem("Bảo mật hai lớp", "mfa_index", "shield-lock"),
     NavItem(
         "Văn bản đến",

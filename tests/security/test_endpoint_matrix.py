@@ -968,6 +968,15 @@ PAGES: dict[str, list[Case]] = {
             settings={"NOTIFY_SMS_SANDBOX": True},
         ),
     ],
+    # an official's own reminder preferences (no id in the URL: nobody reaches another's)
+    "notifications:preferences": [
+        P(OFFICIAL),
+        P(
+            OFFICIAL,
+            method="POST",
+            body={"email_enabled": "on", "quiet_start": "21:00", "quiet_end": "07:00"},
+        ),
+    ],
     # the Django admin (its per-model URLs are generated from ADMIN_MODELS below)
     "admin:index": [P({ROOT_ADMIN})],
     # no sign-in form of its own (accounts/admin_site.py): the admin's staff go on to the admin,
