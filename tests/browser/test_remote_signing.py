@@ -110,9 +110,7 @@ def test_leader_signs_remotely_and_confirms_on_the_phone(
     expect(page.get_by_role("heading", name="Ký số từ xa")).to_be_visible()
     _checked(person, "văn bản đi chờ ký")
     box.get_by_role("button", name="Ký số từ xa (xác nhận trên điện thoại)").click()
-    expect(box.get_by_role("status")).to_contain_text(
-        "Đang chờ đồng chí xác nhận trên điện thoại"
-    )
+    expect(box.get_by_role("status")).to_contain_text("Đang chờ đồng chí xác nhận trên điện thoại")
     expect(box).to_have_attribute("data-state", "pending")
     _checked(person, "chờ xác nhận trên điện thoại")
     assert SandboxTransaction.objects.count() == 1  # one request
