@@ -24,14 +24,14 @@ from chinhquyen.documents import files
 from chinhquyen.documents.models import OutgoingStatus
 from chinhquyen.documents.tests.conftest import build_world
 from chinhquyen.documents.tests.helpers import issued
-from chinhquyen.signing import deferred, pki
+from chinhquyen.signing import pki
 from chinhquyen.signing.keys import signer_cache
-from chinhquyen.signing.models import CredentialKind, SandboxTransaction
+from chinhquyen.signing.models import SandboxTransaction
 from chinhquyen.signing.tests.conftest import (  # noqa: F401  (fixtures)
     ca,
     images,
-    make_credential,
     person_pair,
+    remote_account,
 )
 from chinhquyen.signing.verification import verify_pdf
 
@@ -79,26 +79,16 @@ def test_leader_signs_remotely_and_confirms_on_the_phone(
     leader = world.leader
     Authenticator.objects.filter(user=leader).delete()
     enable_totp(leader)
-    # the remote signing account: the sandbox "phone" signs with this credential's key
-    make_credential(
+    # the remote signing account: the sandbox "phone" signs with its key
+    remote_account(
         root,
         ca,
         person_pair,
         owner=leader,
-        kind=CredentialKind.REMOTE,
-        remote_provider="smartca",
-        remote_user_id=USER_ID,
+        admin=make_official(world.justice, Role.IT_ADMIN, full_name="Quản trị"),
+        user_id=USER_ID,
         image=images["signature"],
     )
-    admin = make_official(world.justice, Role.IT_ADMIN, full_name="Quản trị")
-    cert = deferred.certificate_register(
-        actor=leader,
-        official=leader,
-        certificate_pem=person_pair.certificate_pem,
-        remote_provider="smartca",
-        remote_user_id=USER_ID,
-    )
-    deferred.certificate_decide(actor=admin, certificate_id=cert.pk, approve=True)
     document = issued(world)
 
     person = people("lanhdao", width=width)

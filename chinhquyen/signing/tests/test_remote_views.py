@@ -23,12 +23,11 @@ from chinhquyen.documents.tests.conftest import World, build_world
 from chinhquyen.documents.tests.helpers import issued
 from chinhquyen.signing import deferred, pki
 from chinhquyen.signing.models import (
-    CredentialKind,
     PreparedSignature,
     PreparedStatus,
     SandboxTransaction,
 )
-from chinhquyen.signing.tests.conftest import make_credential
+from chinhquyen.signing.tests.conftest import remote_account
 from chinhquyen.signing.verification import verify_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,38 +43,28 @@ def _document_types() -> None:
     seed.seed(apps, None)
 
 
-def _remote_certificate(world: World, user: Any, pair: pki.KeyPair, user_id: str) -> None:
-    cert = deferred.certificate_register(
-        actor=user,
-        official=user,
-        certificate_pem=pair.certificate_pem,
-        remote_provider="smartca",
-        remote_user_id=user_id,
-    )
-    admin = make_official(world.province, Role.IT_ADMIN, full_name="Quản trị tỉnh")
-    deferred.certificate_decide(actor=admin, certificate_id=cert.pk, approve=True)
+def _province_admin(world: World) -> Any:
+    return make_official(world.province, Role.IT_ADMIN, full_name="Quản trị tỉnh")
 
 
 @pytest.fixture
 def world(live_server, settings, pki_root, ca, person_pair, images) -> World:
-    """The leader of the department has an approved remote signing certificate; the sandbox
-    "phone" signs with his remote credential."""
+    """The leader of the department has a remote signing account: its certificate is approved
+    and the sandbox "phone" signs with its key."""
     settings.SIGNING_SANDBOX = True
     settings.SIGNING_REMOTE_URL = f"{live_server.url}/ky-so/sandbox/ky-tu-xa"
     settings.SIGNING_REMOTE_API_KEY = "khoa-thu-nghiem"
     _document_types()
     world = build_world()
-    make_credential(
+    remote_account(
         pki_root,
         ca,
         person_pair,
         owner=world.leader,
-        kind=CredentialKind.REMOTE,
-        remote_provider="smartca",
-        remote_user_id="lanhdao-so",
+        admin=_province_admin(world),
+        user_id="lanhdao-so",
         image=images["signature"],
     )
-    _remote_certificate(world, world.leader, person_pair, "lanhdao-so")
     return world
 
 
@@ -216,9 +205,17 @@ def test_service_unavailable(world, settings):
     assert response.json()["error"]["code"] == "remote_unavailable"
 
 
-def test_not_the_officials_document_is_refused(world, ca):
+def test_not_the_officials_document_is_refused(world, pki_root, ca):
+    # another organisation's leader, with a remote signing account of his own
     other_pair = pki.issue_certificate(ca, common_name="Lãnh đạo Sở Xây dựng")
-    _remote_certificate(world, world.leader_other, other_pair, "lanhdao-sxd")
+    remote_account(
+        pki_root,
+        ca,
+        other_pair,
+        owner=world.leader_other,
+        admin=_province_admin(world),
+        user_id="lanhdao-sxd",
+    )
     document = issued(world)
     other = client_for(world.leader_other)
     response = start(other, document)
