@@ -6,7 +6,9 @@ Creates, under the PKI directory (``SIGNING_PKI_DIR``, default ``var/pki``):
   trusted root;
 * ``tsa/`` — the sandbox timestamping certificate;
 * ``officials/<username>.p12`` — a personal key and certificate for every active official,
-  with a blue signature image, as a PKCS#12 credential and a sandbox remote credential;
+  with a blue signature image, as a PKCS#12 credential and a sandbox remote credential (its
+  certificate registered and approved for remote signing: "Ký số từ xa", confirmed on the
+  sandbox "phone" page);
 * ``organisations/<agency code>.p12`` — a key for every organisation that has demo
   officials, with a red round seal image.
 
@@ -143,6 +145,42 @@ def _ensure_personal(user: User, ca: pki.KeyPair, summary: DemoPkiSummary) -> No
     summary.personal_created.append(user.username)
 
 
+def _ensure_remote_certificate(user: User) -> None:
+    """The sandbox remote account's certificate, registered and approved for the official's
+    own remote signing ("Ký số từ xa" on the pages that sign with his own device)."""
+    from django.utils import timezone
+
+    from .models import CertificateStatus, OfficialCertificate
+
+    remote = SigningCredential.objects.filter(
+        owner=user, kind=CredentialKind.REMOTE, remote_provider="sandbox", is_active=True
+    ).first()
+    if remote is None:
+        return
+    cert = pki.load_certificate(remote.certificate_pem)
+    fp = pki.fingerprint(cert)
+    OfficialCertificate.objects.filter(official=user, remote_provider="sandbox").exclude(
+        fingerprint=fp
+    ).delete()
+    OfficialCertificate.objects.update_or_create(
+        official=user,
+        fingerprint=fp,
+        defaults={
+            "certificate_pem": pki.certificate_pem(cert),
+            "subject": pki.describe_name(cert.subject)[:500],
+            "issuer": pki.describe_name(cert.issuer)[:500],
+            "serial_number": format(cert.serial_number, "x")[:64],
+            "not_before": cert.not_valid_before_utc,
+            "not_after": cert.not_valid_after_utc,
+            "remote_provider": "sandbox",
+            "remote_user_id": remote.remote_user_id,
+            "status": CertificateStatus.APPROVED,
+            "decided_at": timezone.now(),
+            "note": "Dữ liệu mẫu: tài khoản ký số từ xa thử nghiệm.",
+        },
+    )
+
+
 def _ensure_seal(org: Organisation, ca: pki.KeyPair, summary: DemoPkiSummary) -> None:
     stem = org.agency_code or f"org-{org.pk}"
     relative = f"organisations/{stem}.p12"
@@ -187,6 +225,7 @@ def setup_demo_pki() -> DemoPkiSummary:
     holders: dict[int, Organisation] = {}
     for user in officials:
         _ensure_personal(user, ca, summary)
+        _ensure_remote_certificate(user)
     positions = Position.objects.active().filter(user__in=officials).select_related("unit")
     for position in positions:
         holder = seal_holder(position.unit)

@@ -612,6 +612,27 @@ PAGES: dict[str, list[Case]] = {
         P(OFFICIAL, method="POST", body={"action": "register"}),  # no file: the form's error
         P(IT_ADMINS, method="POST", body={"action": "approve", "certificate": "x"}),
     ],
+    # remote signing (the official confirms on his phone): "Ký số từ xa" posts here; nothing
+    # chosen is the page's own error (400) for any official, and nothing is prepared
+    "signing:remote_start": [P(OFFICIAL, method="POST", body={})],
+    # the status page of a transaction: only the official whose preparations it holds (no one
+    # in the world: 404 for everybody, GET and "Kiểm tra lại")
+    "signing:remote_status": [
+        P(NOBODY, kwargs={"transaction_id": "khong-co"}),
+        P(NOBODY, method="POST", kwargs={"transaction_id": "khong-co"}, body={}),
+    ],
+    # the sandbox "phone": off without the sandbox; only the remote account's owner otherwise
+    "signing:sandbox_remote_confirm": [
+        P(NOBODY, kwargs={"transaction_id": "khong-co"}),
+        P(NOBODY, kwargs={"transaction_id": "khong-co"}, settings={"SIGNING_SANDBOX": True}),
+        P(
+            NOBODY,
+            method="POST",
+            kwargs={"transaction_id": "khong-co"},
+            body={"decision": "approve"},
+            settings={"SIGNING_SANDBOX": True},
+        ),
+    ],
     # the sandbox remote signing service (machine endpoints, SmartCA-style protocol)
     "signing:sandbox_remote_sign": [
         P(NOBODY, method="POST", body={}),  # sandbox off: no such service

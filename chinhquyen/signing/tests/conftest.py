@@ -141,6 +141,41 @@ def make_credential(
     return services.credential_save(actor=None, credential=credential)
 
 
+def remote_account(
+    root: Path,
+    ca: pki.KeyPair,
+    pair: pki.KeyPair,
+    *,
+    owner: User,
+    admin: User,
+    user_id: str,
+    image: bytes = b"",
+) -> Any:
+    """An official's remote signing account (SmartCA-style): the sandbox "phone" signs with
+    the key of a remote credential, and its certificate is registered and approved (by
+    ``admin``) for remote signing. Returns the ``OfficialCertificate``."""
+    from chinhquyen.signing import deferred
+
+    make_credential(
+        root,
+        ca,
+        pair,
+        owner=owner,
+        kind=CredentialKind.REMOTE,
+        remote_provider="smartca",
+        remote_user_id=user_id,
+        image=image,
+    )
+    cert = deferred.certificate_register(
+        actor=owner,
+        official=owner,
+        certificate_pem=pair.certificate_pem,
+        remote_provider="smartca",
+        remote_user_id=user_id,
+    )
+    return deferred.certificate_decide(actor=admin, certificate_id=cert.pk, approve=True)
+
+
 @pytest.fixture
 def org(db) -> Organisation:
     return make_org("Sở Tư pháp")

@@ -18,7 +18,7 @@ from chinhquyen.accounts.models import Role
 from chinhquyen.accounts.tests.factories import make_official, make_user
 from chinhquyen.orgs.models import OrganisationKind
 from chinhquyen.orgs.tests.factories import make_org
-from chinhquyen.signing import services
+from chinhquyen.signing import deferred, services
 from chinhquyen.signing.demo import setup_demo_pki
 from chinhquyen.signing.models import CredentialKind, SigningCredential, TrustRoot
 
@@ -164,6 +164,9 @@ def test_setup_demo_pki_is_idempotent_and_signs(db, tmp_path, pki_root, sample_p
     personal = SigningCredential.objects.filter(kind=CredentialKind.PKCS12, owner__isnull=False)
     assert {c.owner for c in personal} == {leader, clerk}
     assert SigningCredential.objects.filter(kind=CredentialKind.REMOTE).count() == 2
+    # the sandbox remote account's certificate is approved for "Ký số từ xa"
+    remote_cert = deferred.registered_certificate(leader, remote=True)
+    assert remote_cert.remote_user_id == leader.username
     # the unit signs with its department's seal
     seals = SigningCredential.objects.filter(organisation__isnull=False)
     assert [c.organisation for c in seals] == [department]
@@ -179,6 +182,7 @@ def test_setup_demo_pki_is_idempotent_and_signs(db, tmp_path, pki_root, sample_p
         [],
     )
     assert sorted(SigningCredential.objects.values_list("pk", "fingerprint")) == first_ids
+    assert deferred.OfficialCertificate.objects.filter(remote_provider="sandbox").count() == 2
 
     # images: blue transparent signature, red seal
     credential = personal.get(owner=leader)

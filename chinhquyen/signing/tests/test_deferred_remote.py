@@ -10,12 +10,11 @@ from chinhquyen.accounts.tests.factories import make_official
 from chinhquyen.core.api import DomainError
 from chinhquyen.signing import deferred, remote_http
 from chinhquyen.signing.models import (
-    CredentialKind,
     PreparedSignature,
     PreparedStatus,
     SandboxTransaction,
 )
-from chinhquyen.signing.tests.conftest import make_credential
+from chinhquyen.signing.tests.conftest import remote_account
 from chinhquyen.signing.verification import verify_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,25 +27,16 @@ def remote_setup(live_server, settings, pki_root, ca, person_pair, official, org
     settings.SIGNING_REMOTE_URL = f"{live_server.url}/ky-so/sandbox/ky-tu-xa"
     settings.SIGNING_REMOTE_API_KEY = "khoa-thu-nghiem"
     # the sandbox's "phone" signs with the official's remote credential
-    make_credential(
+    admin = make_official(org, Role.IT_ADMIN, full_name="Quản trị")
+    return remote_account(
         pki_root,
         ca,
         person_pair,
         owner=official,
-        kind=CredentialKind.REMOTE,
-        remote_provider="smartca",
-        remote_user_id=USER_ID,
+        admin=admin,
+        user_id=USER_ID,
         image=images["signature"],
     )
-    admin = make_official(org, Role.IT_ADMIN, full_name="Quản trị")
-    cert = deferred.certificate_register(
-        actor=official,
-        official=official,
-        certificate_pem=person_pair.certificate_pem,
-        remote_provider="smartca",
-        remote_user_id=USER_ID,
-    )
-    return deferred.certificate_decide(actor=admin, certificate_id=cert.pk, approve=True)
 
 
 def _prepare(official, pdf, cert, n=1):
