@@ -90,7 +90,13 @@ def open_main_menu(person: Person) -> None:
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
         expect(toggler).to_have_attribute("aria-expanded", "true")
-        expect(page.locator("#main-nav")).to_be_visible()
+        # Wait for the unfolding to end ("collapsing" → "collapse show"): on a loaded machine a
+        # click on an item while the menu still grows was seen to be lost (no navigation, the
+        # account menu not opened).
+        nav = page.locator("#main-nav")
+        expect(nav).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+        expect(nav).not_to_have_class(re.compile(r"(^|\s)collapsing(\s|$)"))
+        expect(nav).to_be_visible()
 
 
 def from_main_menu(person: Person, item: str) -> None:
@@ -104,8 +110,11 @@ def from_user_menu(person: Person, item: str) -> None:
     """Open the account menu at the top right and choose ``item``."""
     page = person.page
     open_main_menu(person)
-    page.locator("#user-menu-button").click()
+    button = page.locator("#user-menu-button")
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
     menu = page.get_by_role("list", name=re.compile("^Tài khoản"))
+    expect(menu).to_be_visible()
     menu.get_by_role("link", name=item).or_(menu.get_by_role("button", name=item)).click()
 
 
