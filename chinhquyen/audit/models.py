@@ -26,6 +26,10 @@ class SecurityEventKind(models.TextChoices):
     MASS_EXPORT = "mass_export", "Xuất dữ liệu hàng loạt"
     UNUSUAL_LOOKUP = "unusual_lookup", "Tra cứu bất thường (bị khóa)"
     SIGNATURE_FAILED = "signature_failed", "Chữ ký số trên tệp nhận về không hợp lệ"
+    INTEGRITY_MISMATCH = (
+        "integrity_mismatch",
+        "Tệp lưu trữ bị thay đổi hoặc mất (kiểm tra toàn vẹn)",
+    )
 
 
 USERNAME_MAX_LENGTH = 150

@@ -38,7 +38,8 @@ from chinhquyen.jobs.models import Heartbeat, PeriodicJob
 
 from . import selectors
 from .forwarding import SyslogTarget
-from .models import AlertRule, AlertStatus, ForwardItem
+from .integrity import source_label
+from .models import AlertRule, AlertStatus, ForwardItem, IntegrityCheck
 
 IT_ROLES = (Role.IT_ADMIN,)
 
@@ -586,17 +587,80 @@ def backups(*, now: dt.datetime) -> Evidence:
 # --- 10. integrity checks -------------------------------------------------------------------
 
 
-def integrity() -> Evidence:
+INTEGRITY_RUN_MAX_AGE = dt.timedelta(days=1)  # the hourly job must have run within a day
+INTEGRITY_EXAMPLES = 5  # findings named on the report
+
+
+def integrity(*, now: dt.datetime) -> Evidence:
+    """The periodic integrity check of stored files (:mod:`.integrity`), read from its runs."""
+    pass_days = settings.SECOPS_INTEGRITY_PASS_DAYS
+    criterion = (
+        "Tác vụ định kỳ đọc lại toàn bộ tệp lưu trữ (mã băm SHA-256 ghi lúc lưu, chữ ký số của "
+        f"văn bản đi đã ký) ít nhất {pass_days} ngày một lượt, lần chạy gần nhất trong "
+        f"{INTEGRITY_RUN_MAX_AGE.days} ngày, và không phát hiện tệp bị thay đổi hay mất từ đầu "
+        "lượt trọn vẹn gần nhất."
+    )
+    method = (
+        "Đọc các lần chạy của tác vụ «secops.integrity_check» (mỗi giờ; manage.py "
+        "integrity_check): mỗi lần đọc lại một phần tệp từ kho lưu trữ, tiếp tục từ chỗ lần "
+        "trước dừng, tính lại SHA-256 và kiểm tra lại chữ ký số; mỗi sai lệch là một sự kiện an "
+        "ninh «integrity_mismatch» và một cảnh báo. Số liệu của toàn hệ thống."
+    )
+    last = IntegrityCheck.objects.order_by("-finished_at", "-pk").first()
+    if last is None:
+        return Evidence(
+            key="integrity",
+            control="Kiểm tra toàn vẹn dữ liệu định kỳ",
+            criterion=criterion,
+            status=Status.UNKNOWN,
+            figures=(Figure("Lần kiểm tra gần nhất", "chưa có bản ghi"),),
+            method=method,
+        )
+    done = (
+        IntegrityCheck.objects.filter(pass_completed=True).order_by("-finished_at", "-pk").first()
+    )
+    since = done.pass_started_at if done is not None else last.pass_started_at
+    runs = IntegrityCheck.objects.filter(finished_at__gte=since).order_by("finished_at", "pk")
+    failures = 0
+    examples: list[str] = []
+    for run in runs.only("failures", "findings"):
+        failures += run.failures
+        for finding in run.findings[: INTEGRITY_EXAMPLES - len(examples)]:
+            examples.append(
+                f"{source_label(finding['source'])} #{finding['id']}: {finding['problem']}"
+            )
+    if failures:
+        status = Status.NOT_MET
+    elif done is None:
+        status = Status.UNKNOWN
+    elif (
+        now - done.finished_at > dt.timedelta(days=pass_days)
+        or now - last.finished_at > INTEGRITY_RUN_MAX_AGE
+    ):
+        status = Status.NOT_MET
+    else:
+        status = Status.MET
+    figures = [
+        Figure(
+            "Lần kiểm tra gần nhất",
+            f"{_when(last.finished_at)}: {last.files_checked} tệp, {last.failures} sai lệch",
+        ),
+        Figure(
+            "Lượt kiểm tra trọn vẹn gần nhất",
+            f"từ {_when(done.pass_started_at)} đến {_when(done.finished_at)}"
+            if done is not None
+            else "lượt đầu tiên chưa xong",
+        ),
+        Figure("Tệp sai lệch từ đầu lượt trọn vẹn gần nhất", str(failures)),
+    ]
+    figures += [Figure("Sai lệch", example) for example in examples]
     return Evidence(
         key="integrity",
         control="Kiểm tra toàn vẹn dữ liệu định kỳ",
-        criterion="Có tác vụ định kỳ kiểm tra toàn vẹn dữ liệu lưu trữ và ghi lại kết quả.",
-        status=Status.UNKNOWN,
-        figures=(Figure("Lần kiểm tra gần nhất", "chưa có bản ghi"),),
-        method="Nền tảng chưa có tác vụ định kỳ kiểm tra toàn vẹn (chữ ký số của kết quả, tệp "
-        "lưu trữ) ghi lại kết quả, nên không có gì để làm bằng chứng. Chữ ký số được kiểm tra "
-        "khi tiếp nhận văn bản, tệp liên thông; bản sao lưu được đối chiếu khi diễn tập (mục "
-        "trên).",
+        criterion=criterion,
+        status=status,
+        figures=tuple(figures),
+        method=method,
     )
 
 
@@ -619,7 +683,7 @@ def report(user: object, *, now: dt.datetime | None = None, all_officials: bool 
         siem_forwarding(now=now),
         alerts(scope, now=now),
         backups(now=now),
-        integrity(),
+        integrity(now=now),
     )
     totals = {s: sum(1 for i in items if i.status == s) for s in Status.ORDER}
     return Report(generated_at=now, scope=scope.label, items=items, totals=totals)

@@ -140,3 +140,24 @@ class ForwardItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.msgid} #{self.pk}"
+
+
+class IntegrityCheck(models.Model):
+    """One run of the periodic integrity check of stored files (:mod:`.integrity`)."""
+
+    started_at = models.DateTimeField("bắt đầu")
+    finished_at = models.DateTimeField("kết thúc", db_index=True)
+    pass_started_at = models.DateTimeField("lượt kiểm tra bắt đầu")
+    files_checked = models.PositiveIntegerField("số tệp đã kiểm tra")
+    failures = models.PositiveIntegerField("số tệp sai lệch")
+    findings = models.JSONField("sai lệch phát hiện", default=list, blank=True)
+    cursor = models.JSONField("vị trí dừng", default=dict, blank=True)
+    pass_completed = models.BooleanField("hoàn thành một lượt", default=False)
+
+    class Meta:
+        verbose_name = "lần kiểm tra toàn vẹn"
+        verbose_name_plural = "các lần kiểm tra toàn vẹn"
+        ordering = ["-finished_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Kiểm tra toàn vẹn {self.finished_at:%d/%m/%Y %H:%M}: {self.files_checked} tệp"

@@ -40,6 +40,7 @@ _EVENT_SEVERITY = {
     "mfa_changed": 5,
     "privilege_changed": 5,
     "mass_export": 5,
+    "integrity_mismatch": 2,  # critical: stored evidence changed
 }
 _ALERT_SEVERITY = {Severity.LOW: 5, Severity.MEDIUM: 4, Severity.HIGH: 3, Severity.CRITICAL: 2}
 

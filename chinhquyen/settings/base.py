@@ -507,6 +507,12 @@ SECOPS_SYSLOG_CA_FILE = env("SECOPS_SYSLOG_CA_FILE", "")
 SECOPS_SYSLOG_TIMEOUT = float(env("SECOPS_SYSLOG_TIMEOUT", "5"))
 SECOPS_SYSLOG_HOSTNAME = env("SECOPS_SYSLOG_HOSTNAME", "")
 SECOPS_JSONL_PATH = env("SECOPS_JSONL_PATH", "")
+# The periodic integrity check of stored files (chinhquyen.secops.integrity): each hourly run
+# reads back at most this many files, for at most this many seconds, continuing where the last
+# run stopped; the evidence report wants a whole pass at least every SECOPS_INTEGRITY_PASS_DAYS.
+SECOPS_INTEGRITY_MAX_FILES = int(env("SECOPS_INTEGRITY_MAX_FILES", "100000"))
+SECOPS_INTEGRITY_SECONDS = float(env("SECOPS_INTEGRITY_SECONDS", "120"))
+SECOPS_INTEGRITY_PASS_DAYS = int(env("SECOPS_INTEGRITY_PASS_DAYS", "7"))
 # The JSON status file written by scripts/backup-restore-drill.py (last backup, last restore
 # drill), read by the security evidence report; it must be readable by the web nodes.
 BACKUP_DRILL_STATUS_FILE = Path(

@@ -287,7 +287,8 @@ def test_backup_drill_read_from_the_scripts_status_file(world: World, tmp_path: 
         assert _item(world.root_admin, "backup").status == Status.UNKNOWN
 
 
-def test_integrity_is_not_claimed(world: World) -> None:
+def test_integrity_unknown_before_the_first_check(world: World) -> None:
+    """The check itself is tested in test_integrity.py."""
     assert _item(world.root_admin, "integrity").status == Status.UNKNOWN
 
 
