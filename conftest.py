@@ -11,16 +11,20 @@ def _isolated_media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _clean_caches():
     """Every test starts clean: rate-limit counters, used TOTP codes and lockouts live in the
-    cache, working calendars in a per-process cache. The one such fixture of the suite."""
+    cache, working calendars and webhook endpoints in per-process caches. The one such fixture
+    of the suite."""
     from django.core.cache import cache
 
     from chinhquyen.core.calendar import reset_calendar_cache
+    from chinhquyen.integration.webhooks import forget_targets
 
     cache.clear()
     reset_calendar_cache()
+    forget_targets()
     yield
     cache.clear()
     reset_calendar_cache()
+    forget_targets()
 
 
 @pytest.fixture(autouse=True)

@@ -146,3 +146,105 @@ class AxisEnvelope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_organ_id} → {self.to_organ_id} #{self.pk}"
+
+
+# --- outgoing webhooks (Standard Webhooks) ----------------------------------------------------
+
+
+class WebhookEndpoint(models.Model):
+    """An external system that receives the platform's events, signed per Standard Webhooks.
+
+    The secret is kept sealed (encrypted with a key derived from SECRET_KEY); after a rotation
+    the previous secret also signs until ``previous_secret_until``, so the receiver can switch
+    without losing a message."""
+
+    name = models.CharField("tên hệ thống nhận", max_length=200)
+    url = models.URLField("địa chỉ nhận (HTTPS)", max_length=500)
+    event_types = models.JSONField("loại sự kiện", default=list)
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="phạm vi (cơ quan và các đơn vị trực thuộc)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Để trống: sự kiện của toàn tỉnh.",
+    )
+    secret_sealed = models.TextField(editable=False)
+    previous_secret_sealed = models.TextField(editable=False, blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True, editable=False)
+    is_active = models.BooleanField("đang gửi", default=True)
+    # one sender at a time per endpoint keeps the order (claimed by a conditional UPDATE)
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "điểm nhận webhook"
+        verbose_name_plural = "điểm nhận webhook"
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WebhookState(models.TextChoices):
+    PENDING = "pending", "Chờ gửi"
+    DELIVERED = "delivered", "Đã gửi"
+    DEAD = "dead", "Gửi thất bại"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, delivered in id order per endpoint (a failing head holds the
+    later events back, so a receiver that was down gets them later, in order)."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_type = models.CharField("loại sự kiện", max_length=40)
+    key = models.CharField("khóa sự kiện", max_length=120)
+    msg_id = models.CharField("webhook-id", max_length=40, unique=True)
+    payload = models.JSONField()
+    state = models.CharField(
+        "trạng thái", max_length=10, choices=WebhookState.choices, default=WebhookState.PENDING
+    )
+    attempts = models.PositiveIntegerField("số lần gửi", default=0)
+    next_attempt_at = models.DateTimeField("gửi lần tới", default=timezone.now)
+    last_status = models.PositiveSmallIntegerField("mã HTTP gần nhất", null=True, blank=True)
+    last_error = models.CharField("lỗi gần nhất", max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField("gửi thành công lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lần gửi webhook"
+        verbose_name_plural = "nhật ký gửi webhook"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "key"], name="integration_webhook_once")
+        ]
+        indexes = [
+            models.Index(fields=["endpoint", "state", "id"], name="integration_webhook_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.endpoint} ({self.get_state_display()})"
+
+
+class WebhookAttempt(models.Model):
+    """The delivery log: every HTTP attempt with its answer."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    status = models.PositiveSmallIntegerField("mã HTTP", null=True, blank=True)
+    error = models.CharField("lỗi", max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField("thời gian (ms)", default=0)
+
+    class Meta:
+        verbose_name = "lượt gửi webhook"
+        verbose_name_plural = "lượt gửi webhook"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M:%S} — {self.status or self.error}"

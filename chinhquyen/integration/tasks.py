@@ -33,3 +33,19 @@ def poll_axis() -> int:
     from .services import axis_poll
 
     return axis_poll()
+
+
+@periodic(name="integration.deliver_webhooks", every=dt.timedelta(minutes=1))
+@task()
+def deliver_webhooks() -> dict[str, int]:
+    from .webhooks import deliver_pending
+
+    return deliver_pending()
+
+
+@periodic(name="integration.announce_overdue_tasks", every=dt.timedelta(hours=1))
+@task()
+def announce_overdue_tasks() -> int:
+    from .webhook_events import announce_overdue_tasks as announce
+
+    return announce()

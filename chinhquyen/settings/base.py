@@ -519,6 +519,12 @@ BACKUP_DRILL_STATUS_FILE = Path(
     env("BACKUP_DRILL_STATUS_FILE", str(VAR_DIR / "backup-drill" / "status.json"))
 )
 
+# --- Outgoing webhooks (chinhquyen.integration.webhooks, Standard Webhooks) --------------------
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_MAX_ATTEMPTS = int(env("WEBHOOK_MAX_ATTEMPTS", "10"))  # then a dead letter (replayable)
+WEBHOOK_RETRY_BASE_SECONDS = float(env("WEBHOOK_RETRY_BASE_SECONDS", "30"))  # doubling, max 1 h
+WEBHOOK_SECRET_OVERLAP_HOURS = float(env("WEBHOOK_SECRET_OVERLAP_HOURS", "24"))
+
 # --- Statistics (chinhquyen.stats) --------------------------------------------------------
 # Data cut-off day of the reporting month (ND 09/2019: the 15th of the previous month to the
 # 14th); 1 = calendar months. Public statistics show only months whose last day has passed.

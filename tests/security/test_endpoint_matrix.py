@@ -1089,6 +1089,8 @@ ADMIN_MODELS: dict[str, str] = {
     "integration.peer": "vacd",
     "integration.outboxmessage": "v",  # read-only; dead letters are retried by an action
     "integration.inboundmessage": "v",
+    "integration.webhookendpoint": "vacd",
+    "integration.webhookdelivery": "v",  # read-only; replayed by an action
     "feedback.feedbackcategory": "",  # superusers (not in the demo admin group yet)
     "feedback.feedbackclocks": "",
     "feedback.routingrule": "",
