@@ -1186,6 +1186,21 @@ def action(name: str, dossier: str, allow: frozenset[str], body: Any = None) -> 
 API: dict[str, list[Case]] = {
     # accounts
     "me_retrieve": [A(SIGNED_IN)],
+    # notifications: an official's own reminder preferences (no id: nobody reaches another's)
+    "notifications_reminder_preferences_retrieve": [A(OFFICIAL)],
+    "notifications_reminder_preferences_update": [
+        A(
+            OFFICIAL,
+            method="PUT",
+            body={
+                "email_enabled": True,
+                "sms_enabled": False,
+                "digest_enabled": True,
+                "quiet_start": "21:00",
+                "quiet_end": "07:00",
+            },
+        )
+    ],
     "officials_list": [
         A(
             SIGNED_IN,
