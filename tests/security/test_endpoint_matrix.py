@@ -339,6 +339,19 @@ PAGES: dict[str, list[Case]] = {
             acts=own("clerk"),
         )
     ],
+    # one occurrence of X's weekly series: whoever may re-publish X's calendar
+    "tasks_calendar:occurrence": [
+        P(
+            own("clerk", "leader"),
+            method="POST",
+            kwargs=kw(pk="cal_mklichlap"),
+            body=lambda w: {
+                "original_start": w.obj("cal_mklichlap").start.isoformat(),
+                "action": "cancel",
+                "note": "Trùng lịch",
+            },
+        )
+    ],
     "tasks_calendar:attendance": [
         P(
             own("clerk", "leader"),

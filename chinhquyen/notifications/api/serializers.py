@@ -19,7 +19,7 @@ def _time(label: str) -> serializers.TimeField:
         allow_null=True,
         required=False,
         default=None,
-        error_messages=TIME_ERRORS,
+        error_messages={"invalid": TIME_ERRORS["invalid"]},
         help_text="Giờ:phút theo giờ Việt Nam (ví dụ 21:00); null nếu không có giờ yên lặng.",
     )
 
