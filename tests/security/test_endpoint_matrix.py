@@ -1888,6 +1888,19 @@ API: dict[str, list[Case]] = {
             body={"title": "Lịch đã sửa", "start": future(3), "end": future(4)},
         )
     ],
+    "calendar_manage_occurrence": [
+        A(
+            own("clerk", "leader"),
+            method="POST",
+            kwargs=kw(id="cal_mklichlap"),
+            body=lambda w: {
+                "original_start": w.obj("cal_mklichlap").start.isoformat(),
+                "action": "move",
+                "start": (w.obj("cal_mklichlap").start + dt.timedelta(hours=5)).isoformat(),
+                "end": (w.obj("cal_mklichlap").start + dt.timedelta(hours=6)).isoformat(),
+            },
+        )
+    ],
     "calendar_manage_transition": [
         A(
             own("clerk"),

@@ -339,3 +339,56 @@ def test_my_meetings_shows_the_notices_in_the_application(world):
     assert "mkthongbao" not in page
     event.refresh_from_db()
     assert event.status == EventStatus.CANCELLED
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+
+def test_the_api_creates_a_series_and_changes_one_occurrence(world):
+    from rest_framework.test import APIClient
+
+    clerk = APIClient()
+    clerk.force_authenticate(world.clerk)
+    body = {
+        "organisation": world.justice.pk,
+        "title": "Giao ban tháng",
+        "start": at(MONDAY, 8).isoformat(),
+        "end": at(MONDAY, 9).isoformat(),
+        "recurrence": "monthly",
+        "recurrence_count": 3,
+    }
+    bad = clerk.post("/api/v1/calendar/manage/", {**body, "recurrence_until": "2026-05-01"})
+    assert bad.status_code == 400
+    assert "đúng một điều kiện kết thúc" in bad.json()["error"]["message"]
+    created = clerk.post("/api/v1/calendar/manage/", body, format="json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert (created.json()["recurrence"], created.json()["recurrence_count"]) == ("monthly", 3)
+    event = world.justice.calendar_events.get(pk=pk)
+    for actor, action in ((world.clerk, "submit"), (world.leader, "approve")):
+        calendar.event_transition(actor=actor, event=event, action=action)
+    calendar.event_transition(actor=world.clerk, event=event, action=EventAction.PUBLISH)
+    url = f"/api/v1/calendar/manage/{pk}/occurrences/"
+    april = at(dt.date(2026, 4, 2), 8)
+    wrong = clerk.post(url, {"original_start": at(MONDAY, 10).isoformat(), "action": "cancel"})
+    assert wrong.status_code == 400
+    assert wrong.json()["error"]["code"] == "invalid_occurrence"
+    moved = clerk.post(
+        url,
+        {
+            "original_start": april.isoformat(),
+            "action": "move",
+            "start": at(dt.date(2026, 4, 3), 14).isoformat(),
+            "end": at(dt.date(2026, 4, 3), 15).isoformat(),
+        },
+        format="json",
+    )
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["exceptions"][0]["cancelled"] is False
+    week = APIClient().get(
+        "/api/v1/calendar/events/", {"organisation": world.justice.pk, "week": "2026-03-30"}
+    )
+    [item] = week.json()
+    assert item["occurrence_status"] == "moved"
+    assert dt.datetime.fromisoformat(item["original_start"]) == april
+    assert dt.datetime.fromisoformat(item["start"]) == at(dt.date(2026, 4, 3), 14)
