@@ -602,6 +602,13 @@ def event_update(*, actor: User, event: CalendarEvent, spec: EventSpec, note: st
     changed = _apply(event, spec)
     if not changed:
         return event
+    if changed.keys() & {"start", "recurrence", "recurrence_until", "recurrence_count"}:
+        # the series moved or ended sooner: drop the exceptions of occurrences it no longer has
+        kept = set(series_starts(event)) if event.recurrence else set()
+        dropped = [x.pk for x in event.exceptions.all() if x.original_start not in kept]
+        if dropped:
+            CalendarEventException.objects.filter(pk__in=dropped).delete()
+            changed["exceptions_dropped"] = len(dropped)
     if action == A.REPUBLISH:
         event.sequence += 1
         event.published_at = timezone.now()

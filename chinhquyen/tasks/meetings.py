@@ -194,6 +194,7 @@ CHANGE_LABELS = {
     "recurrence": "lịch lặp lại",
     "recurrence_until": "lịch lặp lại",
     "recurrence_count": "lịch lặp lại",
+    "exceptions_dropped": "lịch lặp lại",
 }
 
 

@@ -392,3 +392,18 @@ def test_the_api_creates_a_series_and_changes_one_occurrence(world):
     assert item["occurrence_status"] == "moved"
     assert dt.datetime.fromisoformat(item["original_start"]) == april
     assert dt.datetime.fromisoformat(item["start"]) == at(dt.date(2026, 4, 3), 14)
+
+
+def test_shortening_a_series_drops_the_exceptions_it_no_longer_has(world):
+    event = weekly(world)
+    second, last = starts(event)[1], starts(event)[3]
+    for when in (second, last):
+        calendar.occurrence_change(actor=world.clerk, event=event, original_start=when, cancel=True)
+    calendar.event_update(
+        actor=world.clerk, event=event, spec=spec(world, recurrence="weekly", recurrence_count=3)
+    )
+    assert list(CalendarEventException.objects.values_list("original_start", flat=True)) == [
+        second
+    ]
+    change = event.changes.last()
+    assert change.action == "republish" and change.data["exceptions_dropped"] == 1
