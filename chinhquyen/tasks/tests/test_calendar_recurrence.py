@@ -402,8 +402,6 @@ def test_shortening_a_series_drops_the_exceptions_it_no_longer_has(world):
     calendar.event_update(
         actor=world.clerk, event=event, spec=spec(world, recurrence="weekly", recurrence_count=3)
     )
-    assert list(CalendarEventException.objects.values_list("original_start", flat=True)) == [
-        second
-    ]
+    assert list(CalendarEventException.objects.values_list("original_start", flat=True)) == [second]
     change = event.changes.last()
     assert change.action == "republish" and change.data["exceptions_dropped"] == 1
