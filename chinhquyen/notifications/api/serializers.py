@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..forms import TIME_ERRORS
@@ -11,8 +12,14 @@ from ..forms import TIME_ERRORS
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 
 
+@extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"})
+class HourMinuteField(serializers.TimeField):
+    """A local time written "21:00" (not an RFC 3339 time with an offset: quiet hours are on
+    the Vietnamese clock)."""
+
+
 def _time(label: str) -> serializers.TimeField:
-    return serializers.TimeField(
+    return HourMinuteField(
         label=label,
         format="%H:%M",
         input_formats=TIME_FORMATS,
