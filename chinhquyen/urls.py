@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("chinhquyen.dossiers.api.urls")),
     path("", include("chinhquyen.documents.api.urls")),
     path("", include("chinhquyen.tasks.api.urls")),
+    path("", include("chinhquyen.notifications.api.urls")),
     path("", include("chinhquyen.feedback.api.urls")),
     path("", include("chinhquyen.floor.api.urls")),
     path("", include("chinhquyen.reports.api.urls")),

@@ -8,6 +8,8 @@ from django import forms
 
 from chinhquyen.accounts.models import User
 
+from .preferences import preference_errors
+
 TIME_ERRORS = {"invalid": "Giờ không hợp lệ: nhập theo dạng giờ:phút, ví dụ 21:00."}
 
 
@@ -48,18 +50,7 @@ class ReminderPreferenceForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("quiet_start"), data.get("quiet_end")
-        if "quiet_start" not in self.errors and "quiet_end" not in self.errors:
-            if start is None and end is not None:
-                self.add_error("quiet_start", "Hãy nhập giờ bắt đầu yên lặng.")
-            elif end is None and start is not None:
-                self.add_error("quiet_end", "Hãy nhập giờ kết thúc yên lặng.")
-            elif start is not None and start == end:
-                self.add_error("quiet_end", "Giờ kết thúc yên lặng phải khác giờ bắt đầu.")
-        if data.get("sms_enabled") and not (self.user.phone or "").strip():
-            self.add_error(
-                "sms_enabled",
-                "Tài khoản chưa có số điện thoại di động: hãy cập nhật hồ sơ cá nhân trước khi "
-                "chọn nhận tin nhắn SMS.",
-            )
+        errors = preference_errors(data, self.user, skip=set(self.errors))
+        for name, message in errors.items():
+            self.add_error(name, message)
         return data

@@ -383,6 +383,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentTaskStatusEnum": "chinhquyen.documents.models.TaskStatus",
         "ExchangeStatusCodeEnum": "chinhquyen.documents.models.StatusCode",
         "NotificationStatusEnum": "chinhquyen.notifications.models.NotificationStatus",
+        "RecurrenceEnum": "chinhquyen.tasks.models.Recurrence",
+        "EventRecurrenceEnum": "chinhquyen.tasks.models.EventRecurrence",
         "RemoteRequestStatusEnum": "chinhquyen.signing.models.RemoteRequestStatus",
         "TaskStatusEnum": "chinhquyen.tasks.models.TaskStatus",
         "TaskExtensionStatusEnum": "chinhquyen.tasks.models.ExtensionStatus",

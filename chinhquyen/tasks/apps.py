@@ -9,12 +9,13 @@ class TasksConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import Attendance, CalendarEvent
+        from .models import Attendance, CalendarEvent, CalendarEventException
 
         # The calendar's own history is CalendarEventChange; the audit log adds field diffs.
         for model, options in (
             (CalendarEvent, {"exclude_fields": ["updated_at"]}),
             (Attendance, {}),
+            (CalendarEventException, {"exclude_fields": ["updated_at"]}),
         ):
             if not auditlog.contains(model):
                 auditlog.register(model, **options)

@@ -13,8 +13,8 @@ from chinhquyen.accounts.permissions import units_with_role
 from chinhquyen.documents.models import IncomingDocument, OutgoingDocument
 from chinhquyen.orgs.models import Organisation, OrganisationKind
 
-from .calendar import EventSpec
-from .models import CalendarEvent
+from .calendar import MAX_OCCURRENCES, EventSpec
+from .models import CalendarEvent, EventRecurrence
 
 RECENT_DOCUMENTS = 100
 
@@ -85,6 +85,24 @@ class EventForm(_Form):
         label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     online = forms.BooleanField(label="Họp trực tuyến (gửi đường dẫn phòng họp)", required=False)
+    recurrence = forms.ChoiceField(label="Lặp lại", choices=EventRecurrence.choices, required=False)
+    recurrence_until = forms.DateField(
+        label="Lặp đến ngày",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Với lịch lặp lại: nhập ngày kết thúc hoặc số buổi (một trong hai).",
+    )
+    recurrence_count = forms.IntegerField(
+        label="Số buổi",
+        required=False,
+        min_value=1,
+        max_value=MAX_OCCURRENCES,
+        error_messages={
+            "min_value": "Số buổi phải từ 1 trở lên.",
+            "max_value": f"Số buổi tối đa là {MAX_OCCURRENCES}.",
+            "invalid": "Số buổi phải là số nguyên.",
+        },
+    )
 
     def __init__(self, *args: Any, calendars: Any, organisation: Organisation | None, **kw: Any):
         super().__init__(*args, **kw)
@@ -119,6 +137,9 @@ class EventForm(_Form):
             "incoming_documents": list(event.incoming_documents.values_list("pk", flat=True)),
             "notes": event.notes,
             "online": event.online,
+            "recurrence": event.recurrence,
+            "recurrence_until": event.recurrence_until,
+            "recurrence_count": event.recurrence_count,
         }
 
     def spec(self) -> EventSpec:
@@ -139,6 +160,9 @@ class EventForm(_Form):
             outgoing_documents=list(d["outgoing_documents"]),
             notes=d["notes"],
             online=d["online"],
+            recurrence=d.get("recurrence") or "",
+            recurrence_until=d.get("recurrence_until") if d.get("recurrence") else None,
+            recurrence_count=d.get("recurrence_count") if d.get("recurrence") else None,
         )
 
 
@@ -158,3 +182,44 @@ class ConclusionForm(_Form):
         self.fields["document"].widget.attrs["class"] = "form-select"
         self.fields["title"].widget.attrs["class"] = "form-control"
         self.units = assignable_units(user)
+
+
+class OccurrenceForm(forms.Form):
+    """Cancel or move one occurrence of a series (identified by its start in the series)."""
+
+    CANCEL = "cancel"
+    MOVE = "move"
+
+    original_start = forms.DateTimeField(
+        label="Buổi theo lịch gốc",
+        input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M"],
+        error_messages={"required": "Chưa chọn buổi.", "invalid": "Buổi không hợp lệ."},
+    )
+    action = forms.ChoiceField(
+        choices=[(CANCEL, "Hủy buổi này"), (MOVE, "Dời buổi này")],
+        error_messages={
+            "required": "Chưa chọn thao tác.",
+            "invalid_choice": "Thao tác không hợp lệ.",
+        },
+    )
+    day = forms.DateField(required=False, error_messages={"invalid": "Ngày mới không hợp lệ."})
+    start_time = forms.TimeField(
+        required=False, error_messages={"invalid": "Giờ bắt đầu mới không hợp lệ."}
+    )
+    end_time = forms.TimeField(
+        required=False, error_messages={"invalid": "Giờ kết thúc mới không hợp lệ."}
+    )
+    note = forms.CharField(required=False, max_length=500)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == self.MOVE:
+            day, first, last = data.get("day"), data.get("start_time"), data.get("end_time")
+            if day is None or first is None or last is None:
+                if not self.errors:
+                    raise forms.ValidationError("Nhập ngày, giờ bắt đầu và kết thúc mới của buổi.")
+                return data
+            tz = timezone.get_current_timezone()
+            data["start"] = dt.datetime.combine(day, first, tzinfo=tz)
+            data["end"] = dt.datetime.combine(day, last, tzinfo=tz)
+        return data

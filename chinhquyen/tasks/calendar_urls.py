@@ -15,6 +15,7 @@ urlpatterns = [
     path("quan-ly/<int:pk>/", views.event_detail, name="event"),
     path("quan-ly/<int:pk>/sua/", views.event_edit, name="event_edit"),
     path("quan-ly/<int:pk>/thao-tac/<str:action>/", views.event_action, name="event_action"),
+    path("quan-ly/<int:pk>/buoi/", views.occurrence, name="occurrence"),
     path("quan-ly/<int:pk>/diem-danh/", views.attendance, name="attendance"),
     path("quan-ly/<int:pk>/ket-luan/", views.conclude, name="conclude"),
 ]

@@ -21,7 +21,7 @@ from chinhquyen.core.api import DomainError
 from chinhquyen.orgs.models import Organisation
 
 from . import calendar, ical, meetings
-from .calendar_forms import ConclusionForm, EventForm
+from .calendar_forms import ConclusionForm, EventForm, OccurrenceForm
 from .models import AttendanceStatus, CalendarEvent, EventStatus
 from .services import TaskSpec
 from .views import officials_only
@@ -29,6 +29,8 @@ from .views import officials_only
 FEED_PAST_DAYS = 92
 FEED_FUTURE_DAYS = 366
 CONCLUSION_ROWS = 3
+# "my meetings" lists the occurrences from this week's Monday to this far ahead
+LATER = dt.timedelta(days=92)
 
 
 def _user(request: HttpRequest) -> User:
@@ -47,7 +49,7 @@ def _monday(request: HttpRequest) -> dt.date:
     return calendar.week_start(_date(request.GET.get("tuan")) or timezone.localdate())
 
 
-def _days(events: list[CalendarEvent], monday: dt.date) -> list[dict[str, Any]]:
+def _days(events: list[Any], monday: dt.date) -> list[dict[str, Any]]:
     days = []
     for offset in range(7):
         day = monday + dt.timedelta(days=offset)
@@ -82,7 +84,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
 def public_week(request: HttpRequest, organisation: int) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=organisation)
     monday = _monday(request)
-    events = list(calendar.published_week(org, monday))
+    events = calendar.week_occurrences(calendar.published_week(org, monday), monday)
     feed = request.build_absolute_uri(reverse("tasks_calendar:ical", args=[org.pk]))
     return render(
         request,
@@ -90,7 +92,7 @@ def public_week(request: HttpRequest, organisation: int) -> HttpResponse:
         {
             "organisation": org,
             "days": _days(events, monday),
-            "count": len(events),
+            "count": sum(1 for e in events if not e.cancelled),
             "feed_url": feed,
             **_week_context(monday),
         },
@@ -102,8 +104,9 @@ def ical_feed(request: HttpRequest, organisation: int) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=organisation)
     now = timezone.now()
     events = calendar.feed_events(org).filter(
-        end__gte=now - dt.timedelta(days=FEED_PAST_DAYS),
-        start__lte=now + dt.timedelta(days=FEED_FUTURE_DAYS),
+        calendar.in_window(
+            now - dt.timedelta(days=FEED_PAST_DAYS), now + dt.timedelta(days=FEED_FUTURE_DAYS)
+        )
     )
     body = ical.calendar_text(f"Lịch công tác — {org}", events, now=now)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -163,8 +166,11 @@ def manage(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Chức năng dành cho văn phòng và lãnh đạo.")
     monday = _monday(request)
     start, end = calendar.week_bounds(monday)
-    events = list(
-        calendar.managed_events(user).filter(start__lt=end, end__gt=start).order_by("start", "pk")
+    events = calendar.week_occurrences(
+        calendar.managed_events(user)
+        .filter(calendar.in_window(start, end))
+        .prefetch_related("exceptions"),
+        monday,
     )
     waiting = calendar.managed_events(user).filter(
         organisation_id__in=calendar.leader_calendar_ids(user), status=EventStatus.SUBMITTED
@@ -281,6 +287,11 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "conclude": conclude,
             "rows": range(CONCLUSION_ROWS),
             "changes": calendar.labelled(event.changes.select_related("actor")),
+            "recurrence": calendar.recurrence_text(event),
+            "series": calendar.occurrences(event) if event.recurrence else [],
+            "can_change_occurrence": event.recurrence
+            and event.status in (EventStatus.DRAFT, EventStatus.PUBLISHED)
+            and editable,
             "join_url": meetings.join_page(event) if event.online else "",
         },
     )
@@ -298,6 +309,38 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponseBase
         messages.error(request, str(exc.detail))
     else:
         messages.success(request, "Đã thực hiện.")
+    return redirect("tasks_calendar:event", pk=event.pk)
+
+
+@require_POST
+@officials_only
+def occurrence(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Cancel or move one occurrence of a recurring event (the form on the event page)."""
+    event = _managed(request, pk)
+    form = OccurrenceForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("tasks_calendar:event", pk=event.pk)
+    data = form.cleaned_data
+    try:
+        calendar.occurrence_change(
+            actor=_user(request),
+            event=event,
+            original_start=data["original_start"],
+            cancel=data["action"] == OccurrenceForm.CANCEL,
+            start=data.get("start"),
+            end=data.get("end"),
+            note=data["note"],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(
+            request,
+            "Đã hủy buổi này." if data["action"] == OccurrenceForm.CANCEL else "Đã dời buổi này.",
+        )
     return redirect("tasks_calendar:event", pk=event.pk)
 
 
@@ -364,5 +407,17 @@ def _int(value: str | None) -> int | None:
 def my_meetings(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     start, _ = calendar.week_bounds(calendar.week_start(today))
-    events = calendar.my_meetings(request.user).filter(end__gte=start).order_by("start")[:100]
-    return render(request, "tasks/my_meetings.html", {"events": events})
+    series = calendar.my_meetings(request.user).filter(calendar.in_window(start, start + LATER))
+    events = sorted(
+        (
+            o
+            for event in series.prefetch_related("exceptions")[:100]
+            for o in calendar.occurrences(event, start, start + LATER)
+        ),
+        key=lambda o: (o.start, o.event.pk),
+    )[:100]
+    return render(
+        request,
+        "tasks/my_meetings.html",
+        {"events": events, "notices": calendar.meeting_notices(request.user)},
+    )

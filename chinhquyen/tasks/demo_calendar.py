@@ -1,8 +1,9 @@
 """Demo work calendars: this week's published calendar of the province leaders (drafted by the
 province office's clerk ``vanthu.tinh``, approved by ``lanhdao.tinh``), of Sở Tư pháp
 (``vanthu`` drafts, ``lanhdao`` approves) and of its Phòng Hành chính tư pháp (the head
-``truongphong`` keeps it), with one province-wide online meeting (sandbox provider) and one
-event changed after publishing.
+``truongphong`` keeps it), with one province-wide online meeting (sandbox provider), one
+event changed after publishing, and the department's weekly briefing as an 8-week series whose
+next occurrence is cancelled.
 
 Idempotent and fast: an event is created once per (calendar, title, start); dates are in the
 current week, so a later run adds that week's calendar.
@@ -57,7 +58,8 @@ PLAN: tuple[tuple[str, str, str, int, str, str, str, str, dict[str, Any]], ...] 
         "Giao ban lãnh đạo Sở và trưởng các phòng",
         "Phòng họp tầng 2, Sở Tư pháp",
         {"chair": "lanhdao", "people": ["truongphong"], "units": ["dept_justice_admin"],
-         "preparing": "dept_justice_office"},
+         "preparing": "dept_justice_office", "weekly": 8,
+         "skip_next": "Lãnh đạo Sở dự Kỳ họp Hội đồng nhân dân tỉnh."},
     ),
     (
         "dept_justice", "vanthu", "lanhdao", 1, "14:00", "16:30",
@@ -103,7 +105,11 @@ def load_demo_calendar(
             continue
         day = monday + dt.timedelta(days=weekday)
         begins = _at(day, start)
-        if CalendarEvent.objects.filter(organisation=orgs[key], title=title, start=begins).exists():
+        same = CalendarEvent.objects.filter(organisation=orgs[key], title=title)
+        # a series is loaded once (a later week's run must not start a second one)
+        if (
+            same.exclude(recurrence="") if extra.get("weekly") else same.filter(start=begins)
+        ).exists():
             continue
         spec = EventSpec(
             title=title,
@@ -115,6 +121,8 @@ def load_demo_calendar(
             participant_units=[orgs[u] for u in extra.get("units", []) if u in orgs],
             preparing_unit=orgs.get(extra.get("preparing", "")),
             online=bool(extra.get("online")),
+            recurrence="weekly" if extra.get("weekly") else "",
+            recurrence_count=extra.get("weekly"),
         )
         with transaction.atomic():
             event = calendar.event_create(actor=people[office], organisation=orgs[key], spec=spec)
@@ -128,6 +136,14 @@ def load_demo_calendar(
                     event=event,
                     spec=spec,
                     note="Chuyển địa điểm do số lượng học viên tăng.",
+                )
+            if extra.get("skip_next"):
+                calendar.occurrence_change(
+                    actor=people[office],
+                    event=event,
+                    original_start=begins + dt.timedelta(weeks=1),
+                    cancel=True,
+                    note=extra["skip_next"],
                 )
         created += 1
     return created

@@ -15,6 +15,7 @@ an e-mail. Invitations go through the notification outbox after the transaction 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -32,6 +33,8 @@ from django.utils import timezone
 from chinhquyen.accounts.models import User
 from chinhquyen.core.api import DomainError
 from chinhquyen.documents.models import OutgoingDocument
+from chinhquyen.notifications.models import Channel
+from chinhquyen.notifications.preferences import preference_for
 from chinhquyen.notifications.services import notify
 
 from . import calendar
@@ -47,6 +50,7 @@ from .services import TaskSpec, directive_create, unit_heads
 
 logger = logging.getLogger(__name__)
 INVITATION_TEMPLATE = "tasks.meeting_invitation"
+CANCELLED_TEMPLATE = "tasks.meeting_cancelled"
 TOKEN_TTL_SECONDS = 6 * 3600
 
 
@@ -157,48 +161,179 @@ def _site(path: str) -> str:
     return getattr(settings, "SITE_URL", "").rstrip("/") + path
 
 
-def when_text(event: CalendarEvent) -> str:
-    start = timezone.localtime(event.start)
-    end = timezone.localtime(event.end)
-    day = calendar.day_label(start.date())
-    if start.date() == end.date():
-        return f"{start:%H:%M}–{end:%H:%M}, {day}"
-    return f"{start:%H:%M} {day} đến {end:%H:%M} {calendar.day_label(end.date())}"
+def when_text(
+    event: CalendarEvent, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> str:
+    """The time of the event (or of one occurrence, ``start``–``end``) in Vietnamese; a series
+    says how it repeats."""
+    first = timezone.localtime(start or event.start)
+    last = timezone.localtime(end or event.end)
+    day = calendar.day_label(first.date())
+    if first.date() == last.date():
+        text = f"{first:%H:%M}–{last:%H:%M}, {day}"
+    else:
+        text = f"{first:%H:%M} {day} đến {last:%H:%M} {calendar.day_label(last.date())}"
+    if start is None and event.recurrence:
+        text += f" ({calendar.recurrence_text(event).lower()})"
+    return text
 
 
-def send_invitations(event: CalendarEvent, *, changed: bool = False) -> int:
-    """Queue one e-mail per invitee (deduplicated per event revision); returns how many."""
-    count = 0
+CHANGE_LABELS = {
+    "title": "nội dung",
+    "start": "thời gian",
+    "end": "thời gian",
+    "place": "địa điểm",
+    "chair": "chủ trì",
+    "participants": "thành phần",
+    "participant_units": "thành phần",
+    "preparing_unit": "đơn vị chuẩn bị",
+    "incoming_documents": "văn bản liên quan",
+    "outgoing_documents": "văn bản liên quan",
+    "notes": "ghi chú",
+    "online": "hình thức họp",
+    "recurrence": "lịch lặp lại",
+    "recurrence_until": "lịch lặp lại",
+    "recurrence_count": "lịch lặp lại",
+    "exceptions_dropped": "lịch lặp lại",
+}
+
+
+def changes_text(changed: Iterable[str]) -> str:
+    """What changed, in Vietnamese: "thời gian, địa điểm"."""
+    labels: list[str] = []
+    for name in changed:
+        label = CHANGE_LABELS.get(name, name)
+        if label not in labels:
+            labels.append(label)
+    return ", ".join(labels)
+
+
+def channels_for(user: User) -> list[str]:
+    """The channels a calendar notice goes to ``user`` through: e-mail when he has an address
+    (always: a notice about a meeting is not a reminder he can switch off), and SMS when he
+    chose SMS in "Cài đặt nhắc việc" and has a mobile number. Quiet hours do not hold calendar
+    notices back (a meeting moved to tomorrow morning cannot wait); the in-app notice is the
+    "Cuộc họp của tôi" page (``calendar.meeting_notices``)."""
+    out = []
+    if (user.email or "").strip():
+        out.append(str(Channel.EMAIL))
+    if (user.phone or "").strip() and preference_for(user).sms_enabled:
+        out.append(str(Channel.SMS))
+    return out
+
+
+def _week_page(event: CalendarEvent, day: dt.datetime | None = None) -> str:
     page = _site(reverse("tasks_calendar:public_week", args=[event.organisation_id]))
-    page += f"?tuan={calendar.week_start(timezone.localtime(event.start).date()).isoformat()}"
-    for user in invitees(event):
-        if not user.email:
-            continue
-        try:
-            with transaction.atomic():
-                notify(
-                    channel="email",
-                    recipient=user.email,
-                    template=INVITATION_TEMPLATE,
-                    context={
-                        "name": user.display_name,
-                        "title": event.title,
-                        "organisation": str(event.organisation),
-                        "when": when_text(event),
-                        "place": event.place or "—",
-                        "chair": str(event.chair) if event.chair else "—",
-                        "online_url": _site(join_page(event)) if event.online else "",
-                        "changed": "1" if changed else "",
-                        "url": page,
-                    },
-                    user=user,
-                    dedupe_key=f"{INVITATION_TEMPLATE}:{event.pk}:{event.sequence}:{user.pk}",
+    local = timezone.localtime(day or event.start).date()
+    return page + f"?tuan={calendar.week_start(local).isoformat()}"
+
+
+def _notify_all(
+    event: CalendarEvent,
+    people: Iterable[User],
+    *,
+    template: str,
+    context: dict[str, Any],
+    key: str,
+) -> int:
+    """Queue ``template`` to each person on each of his ``channels_for``; one savepoint per
+    message (a bad number or a missing template is logged, the others still go). Returns how
+    many messages were queued."""
+    count = 0
+    for user in people:
+        for channel in channels_for(user):
+            recipient = user.email if channel == Channel.EMAIL else user.phone
+            suffix = "" if channel == Channel.EMAIL else f":{channel}"
+            try:
+                with transaction.atomic():
+                    notify(
+                        channel=channel,
+                        recipient=recipient,
+                        template=template,
+                        context={"name": user.display_name, **context},
+                        user=user,
+                        dedupe_key=f"{template}:{event.pk}:{key}:{user.pk}{suffix}",
+                    )
+            except DomainError:
+                logger.warning(
+                    "tasks.calendar_notice_failed",
+                    extra={"user_id": user.pk, "template": template, "channel": channel},
+                    exc_info=True,
                 )
-        except DomainError:
-            logger.warning("tasks.invitation_failed", extra={"user_id": user.pk}, exc_info=True)
-            continue
-        count += 1
+                continue
+            count += 1
     return count
+
+
+def _base_context(event: CalendarEvent) -> dict[str, Any]:
+    return {
+        "title": event.title,
+        "organisation": str(event.organisation),
+        "place": event.place or "—",
+        "chair": str(event.chair) if event.chair else "—",
+        "online_url": _site(join_page(event)) if event.online else "",
+    }
+
+
+def send_invitations(
+    event: CalendarEvent,
+    *,
+    changed: bool = False,
+    changes: str = "",
+    occurrence: calendar.Occurrence | None = None,
+) -> int:
+    """The invitation (on publishing) or the change notice (after a change, ``changed``) to
+    every invitee, deduplicated per event revision; ``occurrence``: only that occurrence of a
+    series was moved. Returns how many messages were queued."""
+    when = (
+        when_text(event, occurrence.start, occurrence.end)
+        if occurrence is not None
+        else when_text(event)
+    )
+    context = {
+        **_base_context(event),
+        "when": when,
+        "changed": "1" if changed else "",
+        "changes": changes,
+        "url": _week_page(event, occurrence.start if occurrence else None),
+    }
+    return _notify_all(
+        event,
+        invitees(event),
+        template=INVITATION_TEMPLATE,
+        context=context,
+        key=str(event.sequence),
+    )
+
+
+def send_cancellation(
+    event: CalendarEvent,
+    *,
+    reason: str = "",
+    people: Iterable[User] | None = None,
+    occurrence: calendar.Occurrence | None = None,
+) -> int:
+    """The cancellation notice: the whole event, one ``occurrence`` of a series, or (``people``)
+    the invitees a change took off the list. Returns how many messages were queued."""
+    when = (
+        when_text(event, occurrence.start, occurrence.end)
+        if occurrence is not None
+        else when_text(event)
+    )
+    context = {
+        **_base_context(event),
+        "when": when,
+        "reason": (reason or "").strip(),
+        "occurrence": "1" if occurrence is not None else "",
+        "url": _week_page(event, occurrence.start if occurrence else None),
+    }
+    return _notify_all(
+        event,
+        invitees(event) if people is None else people,
+        template=CANCELLED_TEMPLATE,
+        context=context,
+        key=str(event.sequence),
+    )
 
 
 # --- attendance and conclusion --------------------------------------------------------------

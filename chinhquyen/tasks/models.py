@@ -381,6 +381,12 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", "Đã hủy"
 
 
+class EventRecurrence(models.TextChoices):
+    NONE = "", "Không lặp lại"
+    WEEKLY = "weekly", "Hằng tuần"
+    MONTHLY = "monthly", "Hằng tháng"
+
+
 class CalendarEvent(models.Model):
     """One entry of an organisation's weekly work calendar; an online meeting when ``online``.
 
@@ -440,6 +446,14 @@ class CalendarEvent(models.Model):
         "trạng thái", max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT
     )
     sequence = models.PositiveIntegerField("lần điều chỉnh", default=0)
+    # A recurring event (RFC 5545 RRULE FREQ=WEEKLY/MONTHLY, interval 1): the first occurrence
+    # is start–end, the series ends on a date (inclusive) or after a number of occurrences.
+    # Monthly keeps the day of the month and skips months without it (the 31st), as RFC 5545.
+    recurrence = models.CharField(
+        "lặp lại", max_length=8, choices=EventRecurrence.choices, blank=True, default=""
+    )
+    recurrence_until = models.DateField("lặp đến ngày", null=True, blank=True)
+    recurrence_count = models.PositiveSmallIntegerField("số buổi", null=True, blank=True)
     published_at = models.DateTimeField("công bố lúc", null=True, blank=True)
     conclusion = models.ForeignKey(
         "documents.OutgoingDocument",
@@ -471,11 +485,65 @@ class CalendarEvent(models.Model):
             models.Index(fields=["organisation", "status", "start"], name="tasks_event_org_start")
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="tasks_event_ends")
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="tasks_event_ends"),
+            models.CheckConstraint(
+                condition=(
+                    Q(recurrence="", recurrence_until__isnull=True, recurrence_count__isnull=True)
+                    | Q(
+                        recurrence__in=["weekly", "monthly"],
+                        recurrence_until__isnull=False,
+                        recurrence_count__isnull=True,
+                    )
+                    | Q(
+                        recurrence__in=["weekly", "monthly"],
+                        recurrence_until__isnull=True,
+                        recurrence_count__gte=1,
+                    )
+                ),
+                name="tasks_event_recurrence_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title[:80]
+
+
+class CalendarEventException(models.Model):
+    """One occurrence of a recurring event cancelled or moved (RFC 5545 EXDATE / RECURRENCE-ID).
+
+    ``original_start`` is the occurrence's start in the series; a moved occurrence keeps it as
+    its identity and takes ``start``–``end``; a cancelled one has neither."""
+
+    event = models.ForeignKey(CalendarEvent, on_delete=models.CASCADE, related_name="exceptions")
+    original_start = models.DateTimeField("buổi theo lịch gốc")
+    cancelled = models.BooleanField("hủy buổi này", default=False)
+    start = models.DateTimeField("bắt đầu mới", null=True, blank=True)
+    end = models.DateTimeField("kết thúc mới", null=True, blank=True)
+    note = models.TextField("lý do", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "buổi điều chỉnh của lịch định kỳ"
+        verbose_name_plural = "buổi điều chỉnh của lịch định kỳ"
+        ordering = ["event", "original_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "original_start"], name="tasks_event_exception_once"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(cancelled=True, start__isnull=True, end__isnull=True)
+                    | Q(cancelled=False, start__isnull=False, end__gt=models.F("start"))
+                ),
+                name="tasks_event_exception_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} @ {self.original_start:%d/%m/%Y %H:%M}"
 
 
 class CalendarEventChange(models.Model):

@@ -432,8 +432,19 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "selected": values,
             "querystring": request.GET.urlencode(),
             "drill": _drill(stats.window),
+            "scope_label": SCOPE_LABELS.get(values.get("role") or "", SCOPE_LABELS[""]),
         },
     )
+
+
+#: the heading of the statistics chart, per view (the "Phạm vi" filter)
+SCOPE_LABELS = {
+    "": "Nhiệm vụ trong phạm vi",
+    "assigned": "Nhiệm vụ tôi/đơn vị tôi giao",
+    "lead": "Nhiệm vụ đơn vị tôi chủ trì",
+    "coordinate": "Nhiệm vụ đơn vị tôi phối hợp",
+    "mine": "Nhiệm vụ tôi được giao",
+}
 
 
 STAT_COLUMNS = (

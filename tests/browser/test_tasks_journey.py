@@ -190,7 +190,27 @@ def test_directive_delegated_completed_accepted_counts_on_time(
     expect(cells.nth(5)).to_have_text("100,0%")
     building = table.get_by_role("row", name=re.compile("^Sở Xây dựng"))
     expect(building.get_by_role("cell").nth(2)).to_have_text("1")  # chưa hoàn thành trong hạn
+    # the chart is drawn beside its table (Chart.js, no inline script) and fits the screen
+    chart = ld.locator(".stat-chart canvas")
+    expect(chart).to_have_count(1)
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 100 and box["height"] > 100, box
+    assert box["x"] + box["width"] <= leader.width, box
+    expect(ld.get_by_role("heading", name=re.compile("nhiệm vụ theo tình trạng"))).to_be_visible()
     _fits(leader, "thống kê")
+    # the view "tasks I assigned" has its own chart and table
+    ld.get_by_label("Phạm vi", exact=True).select_option("assigned")
+    ld.get_by_role("button", name="Xem", exact=True).click()
+    expect(
+        ld.get_by_role("heading", name="Nhiệm vụ tôi/đơn vị tôi giao: nhiệm vụ theo tình trạng")
+    ).to_be_visible()
+    expect(ld.locator(".stat-chart canvas")).to_have_count(1)
+    expect(table.get_by_role("row", name=re.compile("^Sở Tư pháp"))).to_be_visible()
+    _fits(leader, "thống kê nhiệm vụ tôi giao")
+    ld.get_by_label("Phạm vi", exact=True).select_option("")
+    ld.get_by_role("button", name="Xem", exact=True).click()
+    expect(ld.get_by_text("Tất cả nhiệm vụ;")).to_be_visible()
     cells.nth(0).get_by_role("link").click()
     expect(ld).to_have_url(re.compile(f"nhom={Category.DONE_ON_TIME}"))
     row = ld.get_by_role("row", name=re.compile(TASK_JUSTICE))

@@ -339,6 +339,19 @@ PAGES: dict[str, list[Case]] = {
             acts=own("clerk"),
         )
     ],
+    # one occurrence of X's weekly series: whoever may re-publish X's calendar
+    "tasks_calendar:occurrence": [
+        P(
+            own("clerk", "leader"),
+            method="POST",
+            kwargs=kw(pk="cal_mklichlap"),
+            body=lambda w: {
+                "original_start": w.obj("cal_mklichlap").start.isoformat(),
+                "action": "cancel",
+                "note": "Trùng lịch",
+            },
+        )
+    ],
     "tasks_calendar:attendance": [
         P(
             own("clerk", "leader"),
@@ -1188,6 +1201,21 @@ def action(name: str, dossier: str, allow: frozenset[str], body: Any = None) -> 
 API: dict[str, list[Case]] = {
     # accounts
     "me_retrieve": [A(SIGNED_IN)],
+    # notifications: an official's own reminder preferences (no id: nobody reaches another's)
+    "notifications_reminder_preferences_retrieve": [A(OFFICIAL)],
+    "notifications_reminder_preferences_update": [
+        A(
+            OFFICIAL,
+            method="PUT",
+            body={
+                "email_enabled": True,
+                "sms_enabled": False,
+                "digest_enabled": True,
+                "quiet_start": "21:00",
+                "quiet_end": "07:00",
+            },
+        )
+    ],
     "officials_list": [
         A(
             SIGNED_IN,
@@ -1860,6 +1888,19 @@ API: dict[str, list[Case]] = {
             method="PUT",
             kwargs=kw(id="cal_mklichnhap"),
             body={"title": "Lịch đã sửa", "start": future(3), "end": future(4)},
+        )
+    ],
+    "calendar_manage_occurrence": [
+        A(
+            own("clerk", "leader"),
+            method="POST",
+            kwargs=kw(id="cal_mklichlap"),
+            body=lambda w: {
+                "original_start": w.obj("cal_mklichlap").start.isoformat(),
+                "action": "move",
+                "start": (w.obj("cal_mklichlap").start + dt.timedelta(hours=5)).isoformat(),
+                "end": (w.obj("cal_mklichlap").start + dt.timedelta(hours=6)).isoformat(),
+            },
         )
     ],
     "calendar_manage_transition": [

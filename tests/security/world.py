@@ -726,6 +726,8 @@ def _calendar(sw: SecurityWorld) -> None:
     )
     make("clerk", "leader", "dept", "mklichnhap", False)
     make("clerk_dept2", "leader2", "dept2", "mklichy", True, chair=u["leader2"])
+    # a weekly series on X's calendar: one of its occurrences is cancelled or moved
+    make("clerk", "leader", "dept", "mklichlap", True, recurrence="weekly", recurrence_count=3)
 
 
 def _feedback(sw: SecurityWorld) -> None:

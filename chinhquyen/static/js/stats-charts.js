@@ -1,6 +1,7 @@
 /* Charts of the statistics pages, drawn with the vendored Chart.js from the data tables that
    stay on the page (every chart's figures are in its table: the chart is hidden from assistive
-   technology and points at the table). Tables opt in with data-chart="trend" or "ranking"; each
+   technology and points at the table). Tables opt in with data-chart="trend", "ranking" or
+   "task-status"; each
    row carries its figures in data-* attributes. */
 (function () {
   "use strict";
@@ -71,6 +72,36 @@
     });
   }
 
+  // Tasks by status category per lead unit (the task statistics, per leader / unit / official):
+  // horizontal stacked bars, one row per unit, so long unit names stay readable on a phone.
+  function taskStatus(table) {
+    var data = rows(table);
+    var canvas = canvasBefore(table, table.getAttribute("data-chart-label") || "Biểu đồ nhiệm vụ theo tình trạng; số liệu trong bảng");
+    canvas.parentNode.style.height = Math.max(16, 6 + 2.5 * data.length) + "rem";
+    var series = [
+      ["done-on-time", "Hoàn thành đúng hạn", "#198754"],
+      ["done-late", "Hoàn thành quá hạn", "#fd7e14"],
+      ["open-in-time", "Chưa hoàn thành trong hạn", "#0d6efd"],
+      ["open-overdue", "Chưa hoàn thành quá hạn", "#dc3545"]
+    ];
+    new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.map(function (r) { return r.getAttribute("data-label"); }),
+        datasets: series.map(function (s) {
+          return { label: s[1], data: data.map(function (r) { return num(r, s[0]); }), backgroundColor: s[2] };
+        })
+      },
+      options: {
+        indexAxis: "y",
+        animation: reduced ? false : undefined,
+        maintainAspectRatio: false,
+        plugins: { legend: { position: "bottom" } },
+        scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true } }
+      }
+    });
+  }
+
   document.querySelectorAll("table[data-chart]").forEach(function (table) {
     if (!rows(table).length) {
       return;
@@ -79,6 +110,8 @@
       trend(table);
     } else if (table.getAttribute("data-chart") === "ranking") {
       ranking(table);
+    } else if (table.getAttribute("data-chart") === "task-status") {
+      taskStatus(table);
     }
   });
 })();

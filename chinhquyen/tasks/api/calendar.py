@@ -23,13 +23,23 @@ from chinhquyen.documents.models import IncomingDocument, OutgoingDocument
 from chinhquyen.orgs.models import Organisation
 
 from .. import calendar, meetings
-from ..calendar import EventAction, EventSpec
-from ..models import CalendarEvent
+from ..calendar import MAX_OCCURRENCES, EventAction, EventSpec
+from ..models import CalendarEvent, CalendarEventException, EventRecurrence
 from .views import ERRORS, TasksView
 
 TAG = "Lịch công tác, cuộc họp"
-ACTIONS = [a for a in EventAction.values if a not in (EventAction.CREATE, EventAction.EDIT)]
-ACTIONS.remove(EventAction.REPUBLISH)
+ACTIONS = [
+    a
+    for a in EventAction.values
+    if a
+    not in (
+        EventAction.CREATE,
+        EventAction.EDIT,
+        EventAction.REPUBLISH,
+        EventAction.OCCURRENCE_CANCEL,
+        EventAction.OCCURRENCE_MOVE,
+    )
+]
 
 
 class WeekQuerySerializer(serializers.Serializer):
@@ -49,6 +59,12 @@ class PublicEventSerializer(serializers.ModelSerializer):
     participant_units = serializers.SerializerMethodField()
     preparing_unit = serializers.SerializerMethodField()
     join_url = serializers.SerializerMethodField()
+    original_start = serializers.SerializerMethodField(
+        help_text="Lịch định kỳ: thời điểm của buổi này theo lịch gốc (RECURRENCE-ID)."
+    )
+    occurrence_status = serializers.SerializerMethodField(
+        help_text='Buổi của lịch định kỳ: "cancelled" (đã hủy), "moved" (đã dời) hoặc rỗng.'
+    )
 
     class Meta:
         model = CalendarEvent
@@ -69,7 +85,21 @@ class PublicEventSerializer(serializers.ModelSerializer):
             "join_url",
             "sequence",
             "published_at",
+            "recurrence",
+            "recurrence_until",
+            "recurrence_count",
+            "original_start",
+            "occurrence_status",
         ]
+
+    def get_original_start(self, obj: Any) -> dt.datetime | None:
+        value = getattr(obj, "original_start", None)
+        return timezone.localtime(value) if value is not None else None
+
+    def get_occurrence_status(self, obj: Any) -> str:
+        if getattr(obj, "cancelled", False):
+            return "cancelled"
+        return "moved" if getattr(obj, "moved", False) else ""
 
     def get_chair(self, obj: CalendarEvent) -> str:
         return str(obj.chair) if obj.chair else ""
@@ -88,7 +118,16 @@ class PublicEventSerializer(serializers.ModelSerializer):
         return meetings.join_page(obj) if obj.online else ""
 
 
+class EventExceptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CalendarEventException
+        fields = ["original_start", "cancelled", "start", "end", "note"]
+
+
 class ManagedEventSerializer(PublicEventSerializer):
+    exceptions = EventExceptionSerializer(
+        many=True, read_only=True, help_text="Các buổi của lịch định kỳ đã hủy hoặc dời."
+    )
     participant_ids: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         source="participants", many=True, read_only=True
     )
@@ -114,6 +153,7 @@ class ManagedEventSerializer(PublicEventSerializer):
             "incoming_documents",
             "outgoing_documents",
             "room",
+            "exceptions",
         ]
 
 
@@ -146,6 +186,24 @@ class EventInputSerializer(serializers.Serializer):
     )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     online = serializers.BooleanField(required=False, default=False)
+    recurrence = serializers.ChoiceField(
+        choices=EventRecurrence.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Lặp lại hằng tuần (weekly) hoặc hằng tháng (monthly); rỗng: không lặp.",
+    )
+    recurrence_until = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Lặp đến ngày (kể cả ngày đó)."
+    )
+    recurrence_count = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_OCCURRENCES,
+        help_text="Hoặc: số buổi.",
+    )
 
     def spec(self) -> EventSpec:
         return EventSpec(**self.validated_data)
@@ -157,6 +215,16 @@ class EventCreateSerializer(EventInputSerializer):
 
 class EventUpdateSerializer(EventInputSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OccurrenceSerializer(serializers.Serializer):
+    original_start = serializers.DateTimeField(
+        help_text="Buổi cần điều chỉnh: thời điểm bắt đầu theo lịch gốc (original_start)."
+    )
+    action = serializers.ChoiceField(choices=[("cancel", "Hủy buổi"), ("move", "Dời buổi")])
+    start = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    end = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -187,7 +255,8 @@ class PublicWeekView(APIView):
         org = Organisation.objects.filter(pk=query.validated_data["organisation"]).first()
         if org is None:
             raise NotFound("Không tìm thấy cơ quan, đơn vị.")
-        events = calendar.published_week(org, _monday(query.validated_data.get("week")))
+        monday = _monday(query.validated_data.get("week"))
+        events = calendar.week_occurrences(calendar.published_week(org, monday), monday)
         return Response(PublicEventSerializer(events, many=True).data)
 
 
@@ -206,7 +275,7 @@ class ManageListView(TasksView):
         start, end = calendar.week_bounds(_monday(query.validated_data.get("week")))
         events = (
             calendar.managed_events(request.user)
-            .filter(start__lt=end, end__gt=start)
+            .filter(calendar.in_window(start, end))
             .prefetch_related(
                 "participants", "participant_units", "incoming_documents", "outgoing_documents"
             )
@@ -271,6 +340,36 @@ class ManageDetailView(TasksView):
             event=event,
             spec=data.spec(),
             note=note,
+        )
+        return Response(ManagedEventSerializer(_event(request, pk)).data)
+
+
+class ManageOccurrenceView(TasksView):
+    @extend_schema(
+        operation_id="calendar_manage_occurrence",
+        tags=[TAG],
+        summary="Hủy hoặc dời một buổi của lịch định kỳ",
+        description=(
+            "Buổi được chỉ định bằng thời điểm bắt đầu theo lịch gốc. Lịch đã công bố được công "
+            "bố lại ngay (SEQUENCE + 1) và thành phần dự họp nhận thông báo hủy hoặc điều chỉnh "
+            "buổi đó; trong iCalendar là EXDATE (hủy) hoặc RECURRENCE-ID (dời)."
+        ),
+        request=OccurrenceSerializer,
+        responses={200: ManagedEventSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        event = _event(request, pk)
+        data = OccurrenceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        calendar.occurrence_change(
+            actor=request.user,  # type: ignore[arg-type]
+            event=event,
+            original_start=values["original_start"],
+            cancel=values["action"] == "cancel",
+            start=values["start"],
+            end=values["end"],
+            note=values["note"],
         )
         return Response(ManagedEventSerializer(_event(request, pk)).data)
 

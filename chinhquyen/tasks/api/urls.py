@@ -23,6 +23,11 @@ urlpatterns = [
     path("calendar/manage/", calendar.ManageListView.as_view(), name="calendar-manage"),
     path("calendar/manage/<int:pk>/", calendar.ManageDetailView.as_view(), name="calendar-event"),
     path(
+        "calendar/manage/<int:pk>/occurrences/",
+        calendar.ManageOccurrenceView.as_view(),
+        name="calendar-occurrence",
+    ),
+    path(
         "calendar/manage/<int:pk>/<str:action>/",
         calendar.ManageTransitionView.as_view(),
         name="calendar-transition",

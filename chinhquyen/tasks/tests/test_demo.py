@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -49,7 +51,12 @@ def test_demo_calendars_publish_this_week_once():
     for key in ("province", "dept_justice", "dept_justice_admin"):
         assert calendar.published_week(orgs[key], monday).exists(), key
     assert calendar.published_week(orgs["province"], monday).filter(online=True).count() == 1
-    assert CalendarEvent.objects.filter(sequence=1).count() == 1
+    # one event changed after publishing, and the weekly series with next week's cancelled
+    assert CalendarEvent.objects.filter(sequence=1).count() == 2
+    series = CalendarEvent.objects.exclude(recurrence="").get()
+    nxt = calendar.week_occurrences([series], monday + dt.timedelta(days=7))
+    assert [o.cancelled for o in nxt] == [True]
+    assert len(calendar.occurrences(series)) == 8
     assert CalendarEvent.objects.exclude(status="published").count() == 0
     assert load_calendar(orgs) == 0
     assert CalendarEvent.objects.count() == 9

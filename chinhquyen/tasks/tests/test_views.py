@@ -141,3 +141,28 @@ def test_delegation_offers_the_lead_units_officials_by_name(world):
     assert page.status_code == 200
     assert f'<option value="{world.specialist.pk}">{world.specialist}</option>' in html
     assert f'<option value="{world.specialist_other.pk}">' not in html  # another department
+
+
+@pytest.mark.parametrize(
+    ("role", "heading"),
+    [
+        ("", "Nhiệm vụ trong phạm vi"),
+        ("assigned", "Nhiệm vụ tôi/đơn vị tôi giao"),
+        ("lead", "Nhiệm vụ đơn vị tôi chủ trì"),
+        ("mine", "Nhiệm vụ tôi được giao"),
+    ],
+)
+def test_each_statistics_view_has_a_chart_drawn_from_its_table(world, role, heading):
+    first_task(world, deadline=timezone.localdate() + dt.timedelta(days=10))
+    client = signed_in(world.province_leader)
+    query = {"tu": "2020-01-01", "den": "2030-12-31", "vai-tro": role}
+    body = client.get(reverse("tasks:statistics"), query).content.decode()
+    assert f'<h2 class="h5" id="bieu-do">{heading}: nhiệm vụ theo tình trạng' in body
+    assert 'data-chart="task-status"' in body
+    assert "vendor/chartjs/dist/chart.umd.min.js" in body and "js/stats-charts.js" in body
+    assert "<script>" not in body  # no inline script (CSP): the chart is drawn from the table
+    if role in ("", "assigned"):
+        assert (
+            f'data-label="{world.justice.name}" data-done-on-time="0" data-done-late="0" '
+            'data-open-in-time="1" data-open-overdue="0"'
+        ) in body
