@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-import filetype
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 
@@ -68,6 +67,8 @@ def detect_extension(upload: Any) -> str | None:
     head = _head(upload)
     if not head:
         return None
+    import filetype  # not at start-up: the models import this module
+
     kind = filetype.guess(head)
     return kind.extension if kind else None
 

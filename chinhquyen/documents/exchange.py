@@ -16,18 +16,17 @@ message; internal recipients' entries are withdrawn at once.
 Every function here runs inside the caller's transaction (the services are atomic); the
 ``exchange_*`` functions are services of their own.
 
-Exchange between deployments: the ``integration`` app registers callbacks in ``HOOKS`` (this
-app never imports it). ``message_created`` runs when a message for an external recipient is
-created (deliver, revoke), ``status_recorded`` after every status row; both inside the
-transaction, so the outbox row they write commits with the change. The receiving side calls
-``receive_external`` / ``receive_external_revoke``.
+Exchange between deployments: the ``integration`` app registers callbacks in ``HOOKS``
+(``exchange_hooks``; this app never imports it). ``message_created`` runs when a message for
+an external recipient is created (deliver, revoke), ``status_recorded`` after every status
+row; both inside the transaction, so the outbox row they write commits with the change. The
+receiving side calls ``receive_external`` / ``receive_external_revoke``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -40,6 +39,7 @@ from chinhquyen.core.audit import audit_actor
 from chinhquyen.orgs.models import Organisation
 
 from . import files, signing, workflow
+from .exchange_hooks import HOOKS
 from .history import incoming_search_text, record_event
 from .models import (
     PRIORITY_URGENCY,
@@ -58,9 +58,6 @@ from .numbering import format_number, issuing_organisation
 from .permissions import is_clerk_of, is_leader_of
 
 logger = logging.getLogger(__name__)
-
-#: Callbacks of the transport between deployments, by event (see the module docstring).
-HOOKS: dict[str, list[Callable[..., None]]] = {"message_created": [], "status_recorded": []}
 
 
 def _run_hooks(event: str, **kwargs: Any) -> None:

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from chinhquyen.core.api import DomainError
 
-from . import services, webhooks
+from . import webhooks
 from .models import (
     InboundMessage,
     OutboxMessage,
@@ -66,6 +66,8 @@ class PeerAdmin(admin.ModelAdmin):
     readonly_fields = ["fingerprint", "not_after", "created_at", "updated_at"]
 
     def save_model(self, request: HttpRequest, obj: Peer, form: Any, change: bool) -> None:
+        from . import services  # not at start-up: the transport and EDXML code is heavy
+
         try:
             services.peer_save(actor=request.user, peer=obj)
         except DomainError as exc:
@@ -102,6 +104,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description="Gửi lại các thông điệp gửi thất bại", permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        from . import services
+
         count = 0
         for row in queryset.filter(state=OutboxState.DEAD):
             services.outbox_retry(actor=request.user, row=row)

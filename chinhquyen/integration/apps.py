@@ -1,4 +1,18 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _on_message_created(**kwargs: Any) -> None:
+    from . import services  # on first use: the transport and EDXML code is heavy to import
+
+    services.on_message_created(**kwargs)
+
+
+def _on_status_recorded(**kwargs: Any) -> None:
+    from . import services
+
+    services.on_status_recorded(**kwargs)
 
 
 class IntegrationConfig(AppConfig):
@@ -9,10 +23,10 @@ class IntegrationConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from chinhquyen.documents import exchange
+        from chinhquyen.documents.exchange_hooks import HOOKS
 
         from . import models as m
-        from . import services, webhook_events
+        from . import webhook_events
 
         for model in (m.Peer,):
             if not auditlog.contains(model):
@@ -29,7 +43,9 @@ class IntegrationConfig(AppConfig):
                 ],
             )
         webhook_events.connect()
-        if services.on_message_created not in exchange.HOOKS["message_created"]:
-            exchange.HOOKS["message_created"].append(services.on_message_created)
-        if services.on_status_recorded not in exchange.HOOKS["status_recorded"]:
-            exchange.HOOKS["status_recorded"].append(services.on_status_recorded)
+        for event, callback in (
+            ("message_created", _on_message_created),
+            ("status_recorded", _on_status_recorded),
+        ):
+            if callback not in HOOKS[event]:
+                HOOKS[event].append(callback)

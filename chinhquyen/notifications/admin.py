@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from chinhquyen.accounts.models import User
 
 from .models import Notification, NotificationTemplate, SandboxSms
-from .services import notification_retry, notification_template_save
 
 
 def _actor(request: HttpRequest) -> User | None:
@@ -38,6 +37,8 @@ class NotificationTemplateAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: NotificationTemplate, form: Any, change: bool
     ) -> None:
+        from .services import notification_template_save  # not at start-up
+
         notification_template_save(actor=_actor(request), template=obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -78,6 +79,8 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.action(description="Gửi lại các thông báo đã chọn", permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
         selected = list(queryset.values_list("pk", flat=True))
+        from .services import notification_retry
+
         count = notification_retry(actor=_actor(request), notification_ids=selected)
         skipped = len(selected) - count
         if count:

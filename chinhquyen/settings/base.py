@@ -67,6 +67,7 @@ SITE_URL = env(
     "CHINHQUYEN_SITE_URL", site_url_for(env("CHINHQUYEN_SERVE_ADDRESS", "127.0.0.1:8000"))
 )
 
+SOCIALACCOUNT_APP = "chinhquyen.accounts.socialaccount_config.SocialAccountConfig"
 INSTALLED_APPS = [
     "chinhquyen.accounts.admin_config.AdminConfig",  # the admin without its own sign-in
     "django.contrib.auth",
@@ -85,7 +86,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "allauth.socialaccount",
+    SOCIALACCOUNT_APP,  # allauth.socialaccount, its providers loaded on first use
     "allauth.socialaccount.providers.openid_connect",
     "axes",
     "auditlog",
@@ -291,7 +292,7 @@ if OIDC_SERVER_URL and OIDC_CLIENT_ID:
     )
 # The sandbox provider's app is always installed (its tables exist everywhere); its URLs
 # answer only when OIDC_SANDBOX is on (chinhquyen/accounts/idp_urls.py).
-INSTALLED_APPS.insert(INSTALLED_APPS.index("allauth.socialaccount") + 1, "allauth.idp.oidc")
+INSTALLED_APPS.insert(INSTALLED_APPS.index(SOCIALACCOUNT_APP) + 1, "allauth.idp.oidc")
 IDP_OIDC_ADAPTER = "chinhquyen.accounts.sandbox.SandboxIdPAdapter"
 IDP_OIDC_PRIVATE_KEY = env("IDP_OIDC_PRIVATE_KEY", "")
 # allauth signs in with username= or email= credentials: tell django-axes where the login is.

@@ -153,23 +153,12 @@ def refusal_problems(response: Any, fragment: str | None) -> list[str]:
 def open_procedure(w: Any, *, name: str = "Thủ tục nộp trực tuyến không cần giấy tờ") -> Any:
     """A procedure of the dossier test province open for online submission, whose only paper
     is optional: a submission is a small JSON request (the crash and idempotency tests)."""
-    from decimal import Decimal
-
     from chinhquyen.accounts.models import Role
     from chinhquyen.catalog.models import OnlineLevel, ProcedureLevel
     from chinhquyen.catalog.tests.factories import SIMPLE_SCHEMA, make_version
-    from chinhquyen.dossiers.tests.factories import VALID_FROM
+    from chinhquyen.dossiers.tests.factories import VALID_FROM, step
 
     o = w.orgs
-
-    def step(title: str, hours: int, role: str, unit: Any) -> dict[str, Any]:
-        return {
-            "name": title,
-            "allotted_hours": Decimal(hours),
-            "responsible_role": role,
-            "responsible_unit": unit,
-        }
-
     return make_version(
         name,
         level=ProcedureLevel.PROVINCE,
@@ -182,8 +171,8 @@ def open_procedure(w: Any, *, name: str = "Thủ tục nộp trực tuyến khô
         form_schema=SIMPLE_SCHEMA,
         valid_from=VALID_FROM,
         steps=[
-            step("Tiếp nhận", 1, Role.DESK_OFFICER, o["centre"]),
-            step("Chuyên viên xử lý", 8, Role.SPECIALIST, o["dept_unit"]),
-            step("Trả kết quả", 1, Role.DESK_OFFICER, o["centre"]),
+            step("Tiếp nhận", 1, Role.DESK_OFFICER, unit=o["centre"]),
+            step("Chuyên viên xử lý", 8, Role.SPECIALIST, unit=o["dept_unit"]),
+            step("Trả kết quả", 1, Role.DESK_OFFICER, unit=o["centre"]),
         ],
     )

@@ -1,7 +1,8 @@
 """One province for the security tests, built once per module through the services.
 
-It reuses the dossier tests' province (``chinhquyen.dossiers.tests.factories.build_world``) and
-adds what the other apps need. Two departments play "own unit" and "other unit":
+The province, its units, officials and document registers are the shared test world
+(``chinhquyen.dossiers.tests.factories.build_world``); this module names the callers in it and
+adds the objects each app's endpoints address. Two departments play "own unit" and "other unit":
 
     province (UBND tỉnh)                      it_admin@province (staff, demo admin group)
     ├── centre (Trung tâm PVHCC)              desk_officer@own
@@ -40,10 +41,8 @@ from chinhquyen.documents.models import (
     DocumentType,
     ExchangeMessage,
     IncomingDocument,
-    IssuerProfile,
     OutgoingDocument,
     Task,
-    UnitAbbreviation,
 )
 from chinhquyen.documents.services import RecipientInput
 from chinhquyen.documents.tests.conftest import World as DocumentsWorld
@@ -55,20 +54,16 @@ from chinhquyen.dossiers.tests.factories import (
     PDF,
     VALID_FROM,
     World,
-    _step,
     build_world,
     make_official,
-    make_org,
     pdf,
     receive,
+    step,
 )
-from chinhquyen.orgs.models import Organisation, OrganisationKind
 from chinhquyen.payments import services as payment_services
 from chinhquyen.payments.models import Payment
 from chinhquyen.payments.tests.factories import gateway_result
 from chinhquyen.signing.models import CredentialKind, RemoteSigningRequest, SigningCredential
-
-K = OrganisationKind
 
 # Who calls. Officials hold one position: "@own" in X (or the centre, for the desk), "@other"
 # in Y; the province's IT administrator sits at the root, like the demo's "quantri".
@@ -124,27 +119,11 @@ class SecurityWorld:
         return user
 
 
-def _official(unit: Organisation, role: str, username: str) -> User:
-    """An official with TOTP (officials must have it to reach any page)."""
-    return make_official(unit, role, username=username)
-
-
 def _give_admin_group(user: User) -> None:
     """Staff with the demo's "Quản trị hệ thống tỉnh" group, like the demo's "quantri"."""
     User.objects.filter(pk=user.pk).update(is_staff=True)
     user.is_staff = True
     user.groups.add(admin_group())
-
-
-def _issuer(org: Organisation, abbreviation: str, units: dict[Organisation, str]) -> None:
-    IssuerProfile.objects.create(
-        organisation=org,
-        abbreviation=abbreviation,
-        parent_name="UBND TỈNH THỬ NGHIỆM",
-        place_name="Thử Nghiệm",
-    )
-    for unit, short in units.items():
-        UnitAbbreviation.objects.create(unit=unit, abbreviation=short)
 
 
 def _documents_world(
@@ -227,22 +206,6 @@ def build_security_world() -> SecurityWorld:
     w = build_world()
     o, u = w.orgs, w.users
     sw = SecurityWorld(base=w)
-
-    # --- the "other" department's desk and the positions the dossier world lacks ----------
-    o["dept2_desk"] = make_org(
-        "Bộ phận một cửa Sở Xây dựng", parent=o["dept2"], kind=K.ONE_STOP_DESK
-    )
-    o["dept2_unit2"] = make_org("Phòng Kinh tế xây dựng", parent=o["dept2"], kind=K.UNIT)
-    extra = {
-        "desk_dept2": ("dept2_desk", Role.DESK_OFFICER),
-        "head_dept2": ("dept2_unit", Role.UNIT_HEAD),
-        "clerk_dept2": ("dept2", Role.CLERK),
-        "it_admin_dept": ("dept", Role.IT_ADMIN),
-        "it_admin_dept2": ("dept2", Role.IT_ADMIN),
-    }
-    for username, (unit_key, role) in extra.items():
-        u[username] = _official(o[unit_key], role, username)
-
     sw.callers = {
         ANON: None,
         CITIZEN: u["citizen"],
@@ -283,10 +246,10 @@ def build_security_world() -> SecurityWorld:
         _floor,
         _secops,
     )
-    for step in steps:
+    for part in steps:
         started = time.perf_counter()
-        step(sw)
-        sw.timings[step.__name__] = time.perf_counter() - started
+        part(sw)
+        sw.timings[part.__name__] = time.perf_counter() - started
     return sw
 
 
@@ -300,7 +263,7 @@ def _secops(sw: SecurityWorld) -> None:
 
     o = sw.base.orgs
     for side, unit in (("x", o["dept_unit2"]), ("y", o["dept2_unit2"])):
-        lacking = _official(unit, Role.SPECIALIST, f"chua2fa.{side}")
+        lacking = make_official(unit, Role.SPECIALIST, username=f"chua2fa.{side}")
         Authenticator.objects.filter(user=lacking).delete()
         sw.objects[f"no2fa_{side}"] = lacking
         sw.markers[f"no2fa_{side}"] = f"chua2fa.{side}"
@@ -323,7 +286,7 @@ def _accounts(sw: SecurityWorld) -> None:
     """Officials, positions, API clients and tokens to manage, one set in X and one in Y."""
     o = sw.base.orgs
     for side, unit in (("x", o["dept_unit"]), ("y", o["dept2_unit"])):
-        target = _official(unit, Role.SPECIALIST, f"muctieu.{side}")
+        target = make_official(unit, Role.SPECIALIST, username=f"muctieu.{side}")
         sw.objects[f"official_{side}"] = target
         sw.markers[f"official_{side}"] = f"muctieu.{side}"
         sw.objects[f"position_{side}"] = target.positions.get()
@@ -354,11 +317,11 @@ def _catalog(sw: SecurityWorld) -> None:
         form_schema=SIMPLE_SCHEMA,
         valid_from=VALID_FROM,
         steps=[
-            _step("Tiếp nhận", 2, Role.DESK_OFFICER, unit=o["dept2_desk"]),
-            _step("Chuyên viên thẩm định", 40, Role.SPECIALIST, unit=o["dept2_unit"]),
-            _step("Lãnh đạo phòng xem xét", 8, Role.UNIT_HEAD, unit=o["dept2_unit"]),
-            _step("Lãnh đạo Sở ký duyệt", 8, Role.LEADER, unit=o["dept2"]),
-            _step("Trả kết quả", 2, Role.DESK_OFFICER, unit=o["dept2_desk"]),
+            step("Tiếp nhận", 2, Role.DESK_OFFICER, unit=o["dept2_desk"]),
+            step("Chuyên viên thẩm định", 40, Role.SPECIALIST, unit=o["dept2_unit"]),
+            step("Lãnh đạo phòng xem xét", 8, Role.UNIT_HEAD, unit=o["dept2_unit"]),
+            step("Lãnh đạo Sở ký duyệt", 8, Role.LEADER, unit=o["dept2"]),
+            step("Trả kết quả", 2, Role.DESK_OFFICER, unit=o["dept2_desk"]),
         ],
     )
     draft = make_version("Thủ tục đang soạn thảo", competent=[o["dept"]], publish=False)
@@ -516,8 +479,6 @@ def _payments(sw: SecurityWorld) -> None:
 def _documents(sw: SecurityWorld) -> None:
     w = sw.base
     o, u = w.orgs, w.users
-    _issuer(o["dept"], "STP", {o["dept_unit"]: "HCTP", o["dept_unit2"]: "BTTP"})
-    _issuer(o["dept2"], "SXD", {o["dept2_unit"]: "QLXD", o["dept2_unit2"]: "KTXD"})
     dx = _documents_world(
         w,
         org="dept",

@@ -1,12 +1,14 @@
 """Test data for dossiers: a small province with desks, units, officials and procedures.
 
-    province (UBND tỉnh)                          -
+    province (UBND tỉnh)                          governor, it_admin
     ├── centre (Trung tâm PVHCC, service centre)  desk_centre
-    ├── dept (Sở Tư pháp)                         leader
+    ├── dept (Sở Tư pháp)                         leader, clerk, it_admin_dept
     │   ├── dept_unit (Phòng HCTP)                head, spec, spec2
     │   └── dept_unit2 (Phòng BTTP)               spec_other
-    ├── dept2 (Sở Xây dựng)                       leader2
-    │   └── dept2_unit                            spec_dept2
+    ├── dept2 (Sở Xây dựng)                       leader2, clerk_dept2, it_admin_dept2
+    │   ├── dept2_desk (one-stop desk)            desk_dept2
+    │   ├── dept2_unit                            head_dept2, spec_dept2
+    │   └── dept2_unit2
     ├── commune (UBND phường A)                   commune_leader
     │   ├── commune_desk (one-stop desk)          desk_commune
     │   └── commune_culture (unit)                spec_commune
@@ -17,7 +19,10 @@
 Procedures: ``province`` (Sở Tư pháp, 10 working days: desk → specialist → unit head → leader
 → desk), ``commune`` (every commune, 3 working days, steps by unit kind), ``external`` (with an
 inter-agency step outside the directory), ``vertical`` (no organisation in the directory, no
-approval step). Times are fixed: ``T0`` is Monday 2 March 2026, 09:00 in Vietnam.
+approval step). Both departments register documents (issuer profiles STP and SXD, their
+divisions' abbreviations). The security tests (``tests/security/world.py``) play the two
+departments against each other: every role exists in each. Times are fixed: ``T0`` is Monday
+2 March 2026, 09:00 in Vietnam.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from chinhquyen.accounts.tests.factories import PASSWORD, enable_totp
 from chinhquyen.catalog.models import OnlineLevel, ProcedureLevel, ProcedureVersion
 from chinhquyen.catalog.tests.factories import SIMPLE_SCHEMA, make_version
 from chinhquyen.core.calendar import VN_TZ
+from chinhquyen.documents.models import IssuerProfile, UnitAbbreviation
 from chinhquyen.dossiers import services
 from chinhquyen.dossiers.models import Dossier
 from chinhquyen.orgs.models import Organisation, OrganisationKind
@@ -166,6 +172,32 @@ def build_world() -> World:
         organisation_name="Công ty TNHH Thử Nghiệm",
         tax_code="2700123456",
     )
+    # the second department's desk and division, and the roles it lacked (the security tests
+    # need every role on both sides); created last, so the ids above do not move
+    o["dept2_desk"] = make_org(
+        "Bộ phận một cửa Sở Xây dựng", parent=o["dept2"], kind=K.ONE_STOP_DESK
+    )
+    o["dept2_unit2"] = make_org("Phòng Kinh tế xây dựng", parent=o["dept2"], kind=K.UNIT)
+    for username, (unit_key, role) in {
+        "desk_dept2": ("dept2_desk", Role.DESK_OFFICER),
+        "head_dept2": ("dept2_unit", Role.UNIT_HEAD),
+        "clerk_dept2": ("dept2", Role.CLERK),
+        "it_admin_dept": ("dept", Role.IT_ADMIN),
+        "it_admin_dept2": ("dept2", Role.IT_ADMIN),
+    }.items():
+        u[username] = make_official(o[unit_key], role, username=username)
+    for org, abbreviation, divisions in (
+        ("dept", "STP", {"dept_unit": "HCTP", "dept_unit2": "BTTP"}),
+        ("dept2", "SXD", {"dept2_unit": "QLXD", "dept2_unit2": "KTXD"}),
+    ):
+        IssuerProfile.objects.create(
+            organisation=o[org],
+            abbreviation=abbreviation,
+            parent_name="UBND TỈNH THỬ NGHIỆM",
+            place_name="Thử Nghiệm",
+        )
+        for unit_key, short in divisions.items():
+            UnitAbbreviation.objects.create(unit=o[unit_key], abbreviation=short)
 
     papers = [
         {"name": "Tờ khai", "original_count": 1},
@@ -183,11 +215,11 @@ def build_world() -> World:
         form_schema=SIMPLE_SCHEMA,
         valid_from=VALID_FROM,
         steps=[
-            _step("Tiếp nhận", 2, Role.DESK_OFFICER, unit=o["centre"]),
-            _step("Chuyên viên thẩm định", 40, Role.SPECIALIST, unit=o["dept_unit"]),
-            _step("Lãnh đạo phòng xem xét", 8, Role.UNIT_HEAD, unit=o["dept_unit"]),
-            _step("Lãnh đạo Sở ký duyệt", 8, Role.LEADER, unit=o["dept"]),
-            _step("Trả kết quả", 2, Role.DESK_OFFICER, unit=o["centre"]),
+            step("Tiếp nhận", 2, Role.DESK_OFFICER, unit=o["centre"]),
+            step("Chuyên viên thẩm định", 40, Role.SPECIALIST, unit=o["dept_unit"]),
+            step("Lãnh đạo phòng xem xét", 8, Role.UNIT_HEAD, unit=o["dept_unit"]),
+            step("Lãnh đạo Sở ký duyệt", 8, Role.LEADER, unit=o["dept"]),
+            step("Trả kết quả", 2, Role.DESK_OFFICER, unit=o["centre"]),
         ],
     )
     w.versions["commune"] = make_version(
@@ -201,10 +233,10 @@ def build_world() -> World:
         form_schema=SIMPLE_SCHEMA,
         valid_from=VALID_FROM,
         steps=[
-            _step("Tiếp nhận", 1, Role.DESK_OFFICER, kind=K.ONE_STOP_DESK),
-            _step("Thẩm định", 12, Role.SPECIALIST, kind=K.UNIT),
-            _step("Lãnh đạo UBND xã ký", 4, Role.LEADER, kind=K.COMMUNE_COMMITTEE),
-            _step("Trả kết quả", 1, Role.DESK_OFFICER, kind=K.ONE_STOP_DESK),
+            step("Tiếp nhận", 1, Role.DESK_OFFICER, kind=K.ONE_STOP_DESK),
+            step("Thẩm định", 12, Role.SPECIALIST, kind=K.UNIT),
+            step("Lãnh đạo UBND xã ký", 4, Role.LEADER, kind=K.COMMUNE_COMMITTEE),
+            step("Trả kết quả", 1, Role.DESK_OFFICER, kind=K.ONE_STOP_DESK),
         ],
     )
     w.versions["external"] = make_version(
@@ -216,16 +248,16 @@ def build_world() -> World:
         all_communes=False,
         valid_from=VALID_FROM,
         steps=[
-            _step("Tiếp nhận", 1, Role.DESK_OFFICER, unit=o["centre"]),
-            _step("Chuyên viên thẩm định", 8, Role.SPECIALIST, unit=o["dept_unit"]),
+            step("Tiếp nhận", 1, Role.DESK_OFFICER, unit=o["centre"]),
+            step("Chuyên viên thẩm định", 8, Role.SPECIALIST, unit=o["dept_unit"]),
             {
                 "name": "Công an tỉnh xác minh",
                 "allotted_hours": Decimal(16),
                 "is_external": True,
                 "external_organisation_name": "Công an tỉnh",
             },
-            _step("Lãnh đạo Sở ký duyệt", 4, Role.LEADER, unit=o["dept"]),
-            _step("Trả kết quả", 1, Role.DESK_OFFICER, unit=o["centre"]),
+            step("Lãnh đạo Sở ký duyệt", 4, Role.LEADER, unit=o["dept"]),
+            step("Trả kết quả", 1, Role.DESK_OFFICER, unit=o["centre"]),
         ],
     )
     w.versions["vertical"] = _vertical(o)
@@ -238,9 +270,9 @@ def build_world() -> World:
         all_communes=False,
         valid_from=VALID_FROM,
         steps=[
-            _step("Tiếp nhận", 1, Role.DESK_OFFICER, unit=o["centre"]),
-            _step("Chuyên viên xử lý", 8, Role.SPECIALIST, unit=o["dept_unit"]),
-            _step("Trả kết quả", 1, Role.DESK_OFFICER, unit=o["centre"]),
+            step("Tiếp nhận", 1, Role.DESK_OFFICER, unit=o["centre"]),
+            step("Chuyên viên xử lý", 8, Role.SPECIALIST, unit=o["dept_unit"]),
+            step("Trả kết quả", 1, Role.DESK_OFFICER, unit=o["centre"]),
         ],
     )
     w.versions["multi"] = make_version(
@@ -252,12 +284,12 @@ def build_world() -> World:
         all_communes=False,
         valid_from=VALID_FROM,
         steps=[
-            _step("Tiếp nhận", 2, Role.DESK_OFFICER, unit=o["centre"]),
-            _step("Chuyên viên thẩm định", 40, Role.SPECIALIST, unit=o["dept_unit"]),
-            _step("Lãnh đạo Sở trình", 8, Role.LEADER, unit=o["dept"]),
-            _step("Lãnh đạo UBND tỉnh phê duyệt", 16, Role.LEADER, unit=o["province"]),
-            _step("Văn thư vào sổ, đóng dấu", 4, Role.CLERK, unit=o["dept"]),
-            _step("Trả kết quả", 2, Role.DESK_OFFICER, unit=o["centre"]),
+            step("Tiếp nhận", 2, Role.DESK_OFFICER, unit=o["centre"]),
+            step("Chuyên viên thẩm định", 40, Role.SPECIALIST, unit=o["dept_unit"]),
+            step("Lãnh đạo Sở trình", 8, Role.LEADER, unit=o["dept"]),
+            step("Lãnh đạo UBND tỉnh phê duyệt", 16, Role.LEADER, unit=o["province"]),
+            step("Văn thư vào sổ, đóng dấu", 4, Role.CLERK, unit=o["dept"]),
+            step("Trả kết quả", 2, Role.DESK_OFFICER, unit=o["centre"]),
         ],
     )
     return w
@@ -273,14 +305,14 @@ def _vertical(o: dict[str, Organisation]) -> ProcedureVersion:
         valid_from=VALID_FROM,
         publish=False,
         steps=[
-            _step("Tiếp nhận", 2, Role.DESK_OFFICER, unit=o["centre"]),
+            step("Tiếp nhận", 2, Role.DESK_OFFICER, unit=o["centre"]),
             {
                 "name": "Công an tỉnh in giấy phép",
                 "allotted_hours": Decimal(24),
                 "is_external": True,
                 "external_organisation_name": "Phòng CSGT Công an tỉnh",
             },
-            _step("Trả kết quả", 2, Role.DESK_OFFICER, unit=o["centre"]),
+            step("Trả kết quả", 2, Role.DESK_OFFICER, unit=o["centre"]),
         ],
     )
     from chinhquyen.catalog.services import version_publish, version_save_draft
@@ -293,7 +325,7 @@ def _vertical(o: dict[str, Organisation]) -> ProcedureVersion:
     return version
 
 
-def _step(
+def step(
     name: str,
     hours: float,
     role: str,

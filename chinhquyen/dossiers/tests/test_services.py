@@ -348,7 +348,7 @@ def test_a_process_whose_first_step_is_the_leaders(world: World) -> None:
     from chinhquyen.catalog.models import ProcedureLevel
     from chinhquyen.catalog.tests.factories import make_version
 
-    from .factories import VALID_FROM, _step
+    from .factories import VALID_FROM, step
 
     o = world.orgs
     version = make_version(
@@ -359,9 +359,9 @@ def test_a_process_whose_first_step_is_the_leaders(world: World) -> None:
         all_communes=False,
         valid_from=VALID_FROM,
         steps=[
-            _step("Tiếp nhận", 1, "desk_officer", unit=o["centre"]),
-            _step("Lãnh đạo Sở xem xét, ký", 4, "leader", unit=o["dept"]),
-            _step("Trả kết quả", 1, "desk_officer", unit=o["centre"]),
+            step("Tiếp nhận", 1, "desk_officer", unit=o["centre"]),
+            step("Lãnh đạo Sở xem xét, ký", 4, "leader", unit=o["dept"]),
+            step("Trả kết quả", 1, "desk_officer", unit=o["centre"]),
         ],
     )
     world.versions["leader_only"] = version
