@@ -91,6 +91,18 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    # Wagtail, the portals' CMS (chinhquyen.portals; URL layout in its __init__)
+    "wagtail.contrib.routable_page",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
     # ours: shared kernel first, then domains
     "chinhquyen.core",
     "chinhquyen.orgs",
@@ -110,6 +122,7 @@ INSTALLED_APPS = [
     "chinhquyen.integration",
     "chinhquyen.stats",
     "chinhquyen.secops",
+    "chinhquyen.portals",
     "chinhquyen.web",
 ]
 
@@ -492,6 +505,40 @@ if FEEDBACK_MAP_TILE_URL.startswith(("https://", "http://")):
     CSP_OVERRIDES["img-src"] = (
         f"'self' data: {_tiles_split(FEEDBACK_MAP_TILE_URL).scheme}://{_tile_host}"
     )
+
+# --- Portals (chinhquyen.portals, Wagtail; URL layout in chinhquyen/portals/__init__.py) -----
+WAGTAIL_SITE_NAME = env("CHINHQUYEN_PORTAL_NAME", f"Cổng thông tin điện tử tỉnh {PROVINCE_NAME}")
+WAGTAILADMIN_BASE_URL = SITE_URL.rstrip("/")
+# The province's portal host name (e.g. "ninhbinh.gov.vn"): the main portal is served on it and
+# each component portal on "<slug>.<host>"; empty (the demo): the default host only, component
+# portals under /cong/<slug>/ (always reachable there too). Add the hosts to ALLOWED_HOSTS.
+PORTAL_HOST = env("CHINHQUYEN_PORTAL_HOST", "")
+# Seconds an anonymous portal page stays cached (publishing clears it at once); live listings
+# (documents, procedures, calendar) are at most this old for anonymous visitors.
+PORTAL_CACHE_SECONDS = int(env("CHINHQUYEN_PORTAL_CACHE_SECONDS", "60"))
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "json", "docx", "xlsx", "odt", "ods"]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []  # every document is served as an attachment
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Wagtail's admin has inline scripts (inline panels, date pickers) and inline styles, and shows
+# previews in a same-origin frame: its relaxations apply under its own path only.
+PORTAL_ADMIN_PATH = "/quan-tri-cong-thong-tin/"
+CSP_PATH_OVERRIDES: dict[str, dict[str, str]] = {
+    PORTAL_ADMIN_PATH: {
+        "script-src": "'self' 'unsafe-inline'",
+        "style-src": "'self' 'unsafe-inline'",
+        "img-src": "'self' data: blob:",
+        "frame-ancestors": "'self'",
+    }
+}
 
 # --- Retention of logs and results (days) --------------------------------------------------
 SECURITY_EVENT_RETENTION_DAYS = int(env("SECURITY_EVENT_RETENTION_DAYS", "365"))
