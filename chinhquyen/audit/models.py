@@ -26,6 +26,7 @@ class SecurityEventKind(models.TextChoices):
     MASS_EXPORT = "mass_export", "Xuất dữ liệu hàng loạt"
     UNUSUAL_LOOKUP = "unusual_lookup", "Tra cứu bất thường (bị khóa)"
     SIGNATURE_FAILED = "signature_failed", "Chữ ký số trên tệp nhận về không hợp lệ"
+    PORTAL_INTEGRITY = "portal_integrity", "Trang cổng thông tin bị thay đổi ngoài quy trình"
 
 
 USERNAME_MAX_LENGTH = 150

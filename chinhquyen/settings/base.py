@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "chinhquyen.stats",
     "chinhquyen.secops",
     "chinhquyen.portals",
+    "chinhquyen.portals.editorial",
     "chinhquyen.web",
 ]
 
@@ -142,6 +143,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "chinhquyen.accounts.middleware.OfficialMFARequiredMiddleware",
+    # The Wagtail admin: officials whose session passed TOTP only (after the line above).
+    "chinhquyen.portals.editorial.middleware.WagtailAdminSecondFactorMiddleware",
     "chinhquyen.accounts.middleware.IdentityProviderErrorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # AxesMiddleware should be the last middleware.
@@ -539,6 +542,25 @@ CSP_PATH_OVERRIDES: dict[str, dict[str, str]] = {
         "frame-ancestors": "'self'",
     }
 }
+
+# --- Portals: editorial workflow and anti-defacement (chinhquyen.portals.editorial) --------
+# Wagtail's own sign-in and password pages are never used: the site's sign-in asks for TOTP.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+# Uploads checked like every other upload of the platform; images need their alt text.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "chinhquyen.portals.editorial.uploads.CheckedImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "chinhquyen.portals.editorial.uploads.CheckedDocumentForm"
+# An edit after a step was approved goes through the steps again.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# Anti-defacement: a page changed outside the workflow is published again from its approved
+# revision (and changed files written back) when the province turns this on.
+PORTAL_INTEGRITY_RESTORE = env_bool("CHINHQUYEN_PORTAL_INTEGRITY_RESTORE", False)
+PORTAL_INTEGRITY_MINUTES = int(env("CHINHQUYEN_PORTAL_INTEGRITY_MINUTES", "5"))
+PORTAL_INTEGRITY_DIR = Path(
+    env("CHINHQUYEN_PORTAL_INTEGRITY_DIR", str(VAR_DIR / "portal-integrity"))
+)
 
 # --- Retention of logs and results (days) --------------------------------------------------
 SECURITY_EVENT_RETENTION_DAYS = int(env("SECURITY_EVENT_RETENTION_DAYS", "365"))

@@ -1,0 +1,126 @@
+"""The integrity job: a page changed in the database, a template or file changed on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from auditlog.models import LogEntry
+from wagtail.models import Page, PageLogEntry
+
+from chinhquyen.accounts.models import Role
+from chinhquyen.audit.models import SecurityEvent
+from chinhquyen.dossiers.tests.factories import make_official
+from chinhquyen.portals.editorial import integrity
+from chinhquyen.portals.editorial.models import CheckStatus, PageFingerprint
+from chinhquyen.portals.editorial.tasks import integrity_check
+from chinhquyen.portals.models import PortalIndexPage
+from chinhquyen.secops.models import Alert
+
+from .conftest import Portals
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _copies(settings: Any, tmp_path: Path) -> None:
+    settings.PORTAL_INTEGRITY_DIR = tmp_path / "integrity"
+    settings.PORTAL_INTEGRITY_RESTORE = False
+
+
+def _published(portals: Portals, title: str = "Giới thiệu chung") -> Page:
+    approver = portals.users["approver_x"]
+    page = portals.x.add_child(instance=PortalIndexPage(title=title, slug="gioi-thieu"))
+    page.save_revision(user=approver).publish(user=approver)
+    page.refresh_from_db()
+    return page
+
+
+def _events() -> list[SecurityEvent]:
+    return list(SecurityEvent.objects.filter(kind=integrity.EVENT_KIND).order_by("pk"))
+
+
+def test_published_pages_are_fingerprinted_and_a_clean_site_raises_nothing(
+    portals: Portals,
+) -> None:
+    page = _published(portals)
+    first = integrity_check.call()
+    assert first["baselined"] >= 1 and first["findings"] == 0
+    fingerprint = PageFingerprint.objects.get(page=page)
+    assert fingerprint.host == "x.portal.test"
+    assert fingerprint.html_sha256 and fingerprint.content_sha256
+    second = integrity_check.call()
+    assert second["findings"] == 0 and second["baselined"] == 0
+    assert not _events()
+
+
+def test_a_page_changed_in_the_database_is_detected_and_alerted(portals: Portals) -> None:
+    page = _published(portals)
+    it_admin = make_official(portals.x.specific.organisation, Role.IT_ADMIN, username="qt_x")
+    integrity_check.call()
+    # the attacker writes to the table, outside Wagtail and its workflow
+    PortalIndexPage.objects.filter(pk=page.pk).update(title="Trang đã bị tấn công")
+    result = integrity_check.call()
+    assert result["findings"] == 1 and result["restored"] == 0
+    (event,) = _events()
+    assert event.detail["page_id"] == page.pk
+    assert any("ngoài quy trình" in p for p in event.detail["problems"])
+    assert event.detail["unit_path"] == portals.x.specific.organisation.path
+    alert = Alert.objects.get(event=event)
+    assert alert.unit_path == portals.x.specific.organisation.path
+    from chinhquyen.secops.services import alert_recipients
+
+    assert it_admin in alert_recipients(alert)
+    assert PageFingerprint.objects.get(page=page).status == CheckStatus.MISMATCH
+    page.refresh_from_db()
+    assert page.title == "Trang đã bị tấn công"  # restoring is off
+
+
+def test_a_page_changed_in_the_database_is_restored_when_enabled(
+    portals: Portals, settings: Any
+) -> None:
+    settings.PORTAL_INTEGRITY_RESTORE = True
+    page = _published(portals)
+    integrity_check.call()
+    PortalIndexPage.objects.filter(pk=page.pk).update(title="Trang đã bị tấn công")
+    result = integrity_check.call()
+    assert result["findings"] == 1 and result["restored"] == 1
+    page.refresh_from_db()
+    assert page.title == "Giới thiệu chung"
+    (event,) = _events()
+    assert event.detail["restored"] is True
+    assert PageLogEntry.objects.filter(page=page, action=integrity.RESTORE_ACTION).exists()
+    assert LogEntry.objects.filter(
+        object_pk=str(page.pk), changes__icontains=integrity.RESTORE_ACTION
+    ).exists()
+    # the next run finds the page as approved
+    assert integrity_check.call()["findings"] == 0
+
+
+def test_a_template_changed_on_disk_injecting_a_script_is_detected(
+    portals: Portals, settings: Any, tmp_path: Path
+) -> None:
+    page = _published(portals)
+    integrity_check.call()
+    # a template file replaced on disk: the served HTML now carries a script
+    hacked = tmp_path / "templates"
+    (hacked / "portals").mkdir(parents=True)
+    template = page.specific.template
+    (hacked / template).write_text(
+        "<html><body><h1>{{ page.title }}</h1><script>document.location='//x.example'</script>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    engines = [dict(engine) for engine in settings.TEMPLATES]
+    engines[0]["DIRS"] = [hacked, *engines[0]["DIRS"]]
+    settings.TEMPLATES = engines
+    from django.core.cache import cache
+
+    cache.clear()  # anonymous pages are cached; the cache expires on its own in production
+    result = integrity_check.call()
+    assert result["findings"] == 1
+    (event,) = _events()
+    problems = " ".join(event.detail["problems"])
+    assert "script" in problems
+    assert "HTML trang phục vụ khác" in problems
