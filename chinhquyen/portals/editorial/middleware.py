@@ -12,16 +12,31 @@ request under the admin's path (``settings.PORTAL_ADMIN_PATH``):
 - a signed-in citizen or business gets 403: editors are officials;
 - an official whose session has not passed the second factor is sent to enter the TOTP code
   (``mfa_reauthenticate``); one without TOTP at all was already sent to set it up by
-  ``OfficialMFARequiredMiddleware``, which runs before this middleware.
+  ``OfficialMFARequiredMiddleware``, which runs before this middleware;
+- every page URL of the admin (``wagtailadmin_pages:*`` with a page in its parameters: edit,
+  publish, unpublish, revisions, workflow steps, moves, previews...) needs a right on that
+  page (add, edit or publish, from the portal's groups): an editor of one portal gets 403 on
+  the pages of another even where a Wagtail view forgets to check (the confirmation of a
+  workflow cancellation shows the workflow of any page to any admin user);
+- the admin API's image and document listings (every image and document of every portal,
+  drafts included; Wagtail's own pages do not use them) are for superusers only;
+- Wagtail's deliberate error page (``failwhale/``, a server error on purpose) is not served.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponseRedirect,
+)
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -32,6 +47,13 @@ NOT_AN_OFFICIAL = "Trang quản trị cổng thông tin chỉ dành cho cán b�
 
 # Wagtail's own sign-in, sign-out and password pages (relative to the admin's path)
 _OWN_AUTH_PATHS = ("login/", "password_reset/")
+_NOT_SERVED = ("failwhale/",)
+# URL parameters of the admin's page views that name a page
+PAGE_PARAMETERS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id")
+PAGE_VIEWS_NAMESPACE = "wagtailadmin_pages"
+ALL_COLLECTIONS_API = frozenset({"images", "documents"})  # under "wagtailadmin_api"
+NO_RIGHT_ON_LIST = "Bạn không có quyền xem danh sách ảnh, tài liệu của mọi cổng."
+NO_RIGHT_ON_PAGE = "Bạn không có quyền trên trang này (trang của cổng thông tin khác)."
 
 
 def admin_path() -> str:
@@ -55,6 +77,8 @@ class WagtailAdminSecondFactorMiddleware:
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
         rest = request.path[len(self.prefix) :]
+        if rest.startswith(_NOT_SERVED):
+            return HttpResponseNotFound("Không tìm thấy trang yêu cầu.")
         if rest.startswith(_OWN_AUTH_PATHS):
             return _to("account_login", self._next(request))
         user = getattr(request, "user", None)
@@ -66,11 +90,44 @@ class WagtailAdminSecondFactorMiddleware:
             return _to("mfa_reauthenticate", request.get_full_path())
         return None
 
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        user = getattr(request, "user", None)
+        if match is None or user is None or not user.is_authenticated or user.is_superuser:
+            return None
+        if ALL_COLLECTIONS_API.intersection(match.namespaces) and "wagtailadmin_api" in (
+            match.namespaces
+        ):
+            return HttpResponseForbidden(NO_RIGHT_ON_LIST)
+        if PAGE_VIEWS_NAMESPACE not in match.namespaces:
+            return None
+        for name in PAGE_PARAMETERS:
+            value = view_kwargs.get(name)
+            if value is not None and not _has_right_on(user, value):
+                return HttpResponseForbidden(NO_RIGHT_ON_PAGE)
+        return None
+
     def _next(self, request: HttpRequest) -> str:
         target = request.GET.get("next", "")
         if target.startswith(self.prefix):
             return target
         return self.prefix
+
+
+def _has_right_on(user: Any, page_id: object) -> bool:
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None:
+        return True  # the view answers 404 itself
+    rights = page.permissions_for_user(user)
+    return bool(rights.can_edit() or rights.can_add_subpage() or rights.can_publish())
 
 
 def _to(name: str, target: str) -> HttpResponseRedirect:
