@@ -104,17 +104,13 @@ def test_a_template_changed_on_disk_injecting_a_script_is_detected(
     page = _published(portals)
     integrity_check.call()
     # a template file replaced on disk: the served HTML now carries a script
-    hacked = tmp_path / "templates"
-    (hacked / "portals").mkdir(parents=True)
-    template = page.specific.template
-    (hacked / template).write_text(
+    _page_showing(
+        settings,
+        tmp_path,
+        page,
         "<html><body><h1>{{ page.title }}</h1><script>document.location='//x.example'</script>"
         "</body></html>",
-        encoding="utf-8",
     )
-    engines = [dict(engine) for engine in settings.TEMPLATES]
-    engines[0]["DIRS"] = [hacked, *engines[0]["DIRS"]]
-    settings.TEMPLATES = engines
     from django.core.cache import cache
 
     cache.clear()  # anonymous pages are cached; the cache expires on its own in production
@@ -124,3 +120,76 @@ def test_a_template_changed_on_disk_injecting_a_script_is_detected(
     problems = " ".join(event.detail["problems"])
     assert "script" in problems
     assert "HTML trang phục vụ khác" in problems
+
+
+def _page_showing(settings: Any, tmp_path: Path, page: Page, html: str) -> None:
+    """The page's template on disk, as the site's templates folder holds it."""
+    folder = tmp_path / "templates"
+    (folder / "portals").mkdir(parents=True, exist_ok=True)
+    (folder / page.specific.template).write_text(html, encoding="utf-8")
+    engines = [dict(engine) for engine in settings.TEMPLATES]
+    engines[0]["DIRS"] = [folder, *engines[0]["DIRS"]]
+    settings.TEMPLATES = engines
+
+
+def _image_and_document(portals: Portals) -> tuple[Any, Any]:
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    from chinhquyen.dossiers.tests.factories import PDF
+
+    from .test_uploads import png
+
+    collection = portals.editorial["x"].collection
+    image = get_image_model().objects.create(
+        title="Ảnh trụ sở",
+        description="Trụ sở Sở Thử X",
+        collection=collection,
+        file=ContentFile(png(), name="tru-so.png"),
+    )
+    document = get_document_model().objects.create(
+        title="Kế hoạch", collection=collection, file=ContentFile(PDF, name="ke-hoach.pdf")
+    )
+    return image, document
+
+
+@pytest.mark.parametrize("restore", [False, True])
+def test_a_file_changed_on_disk_is_detected_and_restored_when_enabled(
+    portals: Portals, settings: Any, tmp_path: Path, restore: bool
+) -> None:
+    from django.urls import reverse
+
+    settings.PORTAL_INTEGRITY_RESTORE = restore
+    image, document = _image_and_document(portals)
+    rendition = image.get_rendition("width-20")
+    image_url = reverse("wagtailimages_serve", args=("sig", image.pk, "width-20"))
+    page = _published(portals)
+    _page_showing(
+        settings,
+        tmp_path,
+        page,
+        f'<html><body><h1>{{{{ page.title }}}}</h1><img src="{image_url}" alt="Trụ sở">'
+        f'<a href="{document.url}">Kế hoạch</a></body></html>',
+    )
+    integrity_check.call()
+    files = PageFingerprint.objects.get(page=page).files
+    assert {image.file.name, rendition.file.name, document.file.name} <= set(files)
+    # somebody replaces the image and the document on disk
+    original = image.file.storage.open(image.file.name).read()
+    for stored, data in ((image.file, b"\x89PNG hacked"), (document.file, b"%PDF-1.4 hacked")):
+        path = Path(stored.path)
+        path.write_bytes(data)
+    result = integrity_check.call()
+    assert result["findings"] == 1
+    (event,) = _events()
+    problems = " ".join(event.detail["problems"])
+    assert image.file.name in problems and document.file.name in problems
+    assert event.detail["restored"] is restore
+    restored = Path(image.file.path).read_bytes() == original
+    assert restored is restore
+    if restore:
+        assert Path(document.file.path).read_bytes().startswith(b"%PDF") and (
+            b"hacked" not in Path(document.file.path).read_bytes()
+        )
+        assert integrity_check.call()["findings"] == 0
