@@ -20,8 +20,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def ensure_workflow(site: Any) -> Any:
-    """Groups, collection and workflow of ``site``'s portal (see :mod:`.workflow`)."""
+def ensure_workflow(portal: Any) -> Any:
+    """Groups, collection and workflow of a portal, given its home page or its Wagtail site
+    (see :mod:`.workflow`)."""
     from .workflow import ensure_workflow as ensure
 
-    return ensure(site)
+    return ensure(portal)

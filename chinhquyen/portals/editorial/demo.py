@@ -1,12 +1,13 @@
 """Demo editors of the portals: a writer, an editor and the editorial board of the main portal,
 and a writer of the commune portal (idempotent, like every demo loader).
 
-Each portal's workflow and groups are made sure of (:func:`ensure_workflow`), then:
+The accounts are made first (officials of UBND tỉnh with the demo TOTP); once the portals
+exist, each portal's workflow and groups are made sure of (:func:`ensure_workflow`) and:
 
-    phongvien     writer (Phóng viên)          main portal     Văn phòng UBND tỉnh
-    bientap       editor (Biên tập viên)       main portal     Văn phòng UBND tỉnh
-    pheduyet      approver (Ban biên tập)      main portal     UBND tỉnh (Chánh Văn phòng)
-    chuyenvien.xa writer of the commune portal (an existing demo official)
+    phongvien      writer (Phóng viên cổng)              main portal
+    bientap        editor (Biên tập viên cổng)           main portal
+    pheduyet       approver (Trưởng Ban biên tập)        main portal
+    chuyenvien.xa  writer of the commune portal (an existing demo official)
 """
 
 from __future__ import annotations
@@ -39,35 +40,12 @@ DEMO_EDITOR_USERNAMES = frozenset(e.username for e in DEMO_EDITORS)
 COMMUNE_WRITER = "chuyenvien.xa"
 
 
-def _portal_sites() -> dict[str, Any]:
-    """The demo's portal sites by kind: the main one and the first commune portal."""
-    from wagtail.models import Site
-
+@transaction.atomic
+def load_demo_editors(context: dict[str, Any]) -> dict[str, Any]:
+    """After the demo portals: their workflows, and the demo editors in their groups."""
+    from chinhquyen.portals.editorial.workflow import ensure_workflow
     from chinhquyen.portals.models import PortalHomePage, PortalKind
 
-    found: dict[str, Any] = {}
-    for site in Site.objects.select_related("root_page").order_by("pk"):
-        home = PortalHomePage.objects.filter(pk=site.root_page_id).first()
-        if home is None:
-            continue
-        found.setdefault(home.kind, site)
-        found.setdefault(f"site:{site.pk}", site)
-    found.setdefault("main", found.get(PortalKind.MAIN))
-    found.setdefault("commune", found.get(PortalKind.COMMUNE))
-    return found
-
-
-@transaction.atomic
-def load_demo_editors(context: dict[str, Any]) -> dict[str, Any] | None:
-    from chinhquyen.portals.editorial.workflow import ensure_workflow
-
-    sites = _portal_sites()
-    editorials = {
-        key: ensure_workflow(site) for key, site in sites.items() if key.startswith("site:")
-    }
-    main = sites.get("main")
-    if main is None:
-        return None
     province = context["orgs"]["province"]
     accounts: dict[str, User] = {}
     for spec in DEMO_EDITORS:
@@ -78,15 +56,20 @@ def load_demo_editors(context: dict[str, Any]) -> dict[str, Any] | None:
                 username=spec.username,
                 full_name=spec.full_name,
                 email=demo_email(spec.username),
-                phone="",
                 password=DEMO_PASSWORD,
                 positions=[services.PositionSpec(unit=province, role=spec.role, title=spec.title)],
             )
         ensure_demo_mfa(user)
-        user.groups.add(getattr(editorials[f"site:{main.pk}"], spec.group))
         accounts[spec.username] = user
-    commune = sites.get("commune")
+    homes = list(PortalHomePage.objects.order_by("path"))
+    main = next((h for h in homes if h.kind == PortalKind.MAIN), None)
+    if main is None:
+        return {"portal_editors": accounts}  # no portal yet: the accounts only
+    editorials = {home.pk: ensure_workflow(home) for home in homes}
+    for spec in DEMO_EDITORS:
+        accounts[spec.username].groups.add(getattr(editorials[main.pk], spec.group))
+    commune = next((h for h in homes if h.kind == PortalKind.COMMUNE), None)
     writer = User.objects.filter(username=COMMUNE_WRITER).first()
     if commune is not None and writer is not None:
-        writer.groups.add(editorials[f"site:{commune.pk}"].writers)
+        writer.groups.add(editorials[commune.pk].writers)
     return {"portal_editors": accounts}

@@ -1,7 +1,8 @@
 """The editorial workflow of a portal: writer → editor → approver (the editorial board).
 
-Each portal (a Wagtail ``Site``) gets, from :func:`ensure_workflow` (idempotent; called when
-the portal is created):
+Each portal (its home page; a component portal has its own Wagtail ``Site`` only when
+``PORTAL_HOST`` is set, so the home page is what identifies it) gets, from
+:func:`ensure_workflow` (idempotent; to be called when the portal is created):
 
 - three groups, each with access to the Wagtail admin:
 
@@ -9,18 +10,22 @@ the portal is created):
     submit them; they cannot publish;
   * **editors** (``Biên tập cổng: <portal>``): the same page rights; the workflow's first step
     (edit, request changes or pass on);
-  * **approvers** (``Ban biên tập cổng: <portal>``): also publish and unpublish; the workflow's
-    last step, whose approval publishes the page (or schedules it, when it has a go-live date);
+  * **approvers** (``Duyệt đăng cổng: <portal>``, the editorial board): also publish and
+    unpublish; the workflow's last step, whose approval publishes the page (or schedules it,
+    when it has a go-live date);
 
-  page permissions are given on the portal's home page, so they cover its pages and no other
-  portal's (Wagtail's permissions run down the page tree);
-- a collection of images and documents for the portal (``Cổng: <portal>``), which the three
-  groups may add to, edit and choose from;
+  page permissions are given on the portal's home page, so they cover its pages (Wagtail's
+  permissions run down the page tree; the main portal's groups therefore also reach the
+  component portals below ``/cong/``, the province's board overseeing them);
+- the collection of images and documents of the portal (named as the portal), which the
+  three groups may add to, edit and choose from;
 - a workflow (``Quy trình biên tập: <portal>``) of two group approval tasks, editors then
-  approvers, assigned to the portal's home page, so it applies to every page of the portal.
+  approvers, assigned to the portal's home page: it applies to every page of the portal (a
+  component portal's own workflow is nearer than the main portal's).
 
 Nobody but the approvers holds "publish" on a portal: a writer's or an editor's only way to
-publish is to submit the page to the workflow.
+publish is to submit the page to the workflow. The group names are those of
+``chinhquyen.portals.sites`` (editors, approvers), which creates them with the portal.
 """
 
 from __future__ import annotations
@@ -58,7 +63,7 @@ COLLECTION_RIGHTS = (
 
 @dataclass(frozen=True)
 class Editorial:
-    site: Site
+    home: Page
     writers: Group
     editors: Group
     approvers: Group
@@ -66,24 +71,28 @@ class Editorial:
     workflow: Workflow
 
 
-def _title(site: Site) -> str:
-    return str(site.root_page.title or site.site_name or site.hostname)
+def _home(portal: Site | Page) -> Page:
+    return portal.root_page if isinstance(portal, Site) else portal
+
+
+def _title(home: Page) -> str:
+    return str(home.title)
 
 
 def _name(prefix: str, title: str) -> str:
     return f"{prefix}{title}"[:NAME_MAX_LENGTH]
 
 
-def writers_group_name(site: Site) -> str:
-    return _name("Phóng viên cổng: ", _title(site))
+def writers_group_name(portal: Site | Page) -> str:
+    return _name("Phóng viên cổng: ", _title(_home(portal)))
 
 
-def editors_group_name(site: Site) -> str:
-    return _name("Biên tập cổng: ", _title(site))
+def editors_group_name(portal: Site | Page) -> str:
+    return _name("Biên tập cổng: ", _title(_home(portal)))
 
 
-def approvers_group_name(site: Site) -> str:
-    return _name("Ban biên tập cổng: ", _title(site))
+def approvers_group_name(portal: Site | Page) -> str:
+    return _name("Duyệt đăng cổng: ", _title(_home(portal)))
 
 
 def _page_permission(codename: str) -> Permission:
@@ -106,8 +115,8 @@ def _group(name: str, page: Page, rights: tuple[str, ...]) -> Group:
     return group
 
 
-def _collection(site: Site) -> Collection:
-    name = _name("Cổng: ", _title(site))[:255]
+def _collection(home: Page) -> Collection:
+    name = _title(home)[:255]
     root = Collection.get_first_root_node()
     found = root.get_children().filter(name=name).first()
     if found is not None:
@@ -132,14 +141,15 @@ def _task(name: str, group: Group) -> GroupApprovalTask:
 
 
 @transaction.atomic
-def ensure_workflow(site: Site) -> Editorial:
-    """Groups, collection and workflow of ``site``'s portal; safe to call again."""
-    root = site.root_page
-    title = _title(site)
-    writers = _group(writers_group_name(site), root, WRITER_PAGE_RIGHTS)
-    editors = _group(editors_group_name(site), root, EDITOR_PAGE_RIGHTS)
-    approvers = _group(approvers_group_name(site), root, APPROVER_PAGE_RIGHTS)
-    collection = _collection(site)
+def ensure_workflow(portal: Site | Page) -> Editorial:
+    """Groups, collection and workflow of the portal whose home (or site) is ``portal``; safe
+    to call again."""
+    root = _home(portal)
+    title = _title(root)
+    writers = _group(writers_group_name(root), root, WRITER_PAGE_RIGHTS)
+    editors = _group(editors_group_name(root), root, EDITOR_PAGE_RIGHTS)
+    approvers = _group(approvers_group_name(root), root, APPROVER_PAGE_RIGHTS)
+    collection = _collection(root)
     for group in (writers, editors, approvers):
         _collection_rights(group, collection)
     workflow, _ = Workflow.objects.get_or_create(name=_name("Quy trình biên tập: ", title)[:255])
@@ -148,7 +158,7 @@ def ensure_workflow(site: Site) -> Editorial:
         workflow.save(update_fields=["active"])
     steps = [
         _task(_name("Biên tập — ", title), editors),
-        _task(_name("Phê duyệt — ", title), approvers),
+        _task(_name("Duyệt đăng — ", title), approvers),
     ]
     WorkflowTask.objects.filter(workflow=workflow).exclude(
         task_id__in=[t.pk for t in steps]
@@ -159,15 +169,10 @@ def ensure_workflow(site: Site) -> Editorial:
         )
     WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
     return Editorial(
-        site=site,
+        home=root,
         writers=writers,
         editors=editors,
         approvers=approvers,
         collection=collection,
         workflow=workflow,
     )
-
-
-def site_groups(site: Site) -> list[Group]:
-    names = [writers_group_name(site), editors_group_name(site), approvers_group_name(site)]
-    return list(Group.objects.filter(name__in=names))

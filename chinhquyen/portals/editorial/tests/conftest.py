@@ -72,12 +72,13 @@ def build_portals() -> Portals:
                 organisation=org,
             )
         )  # fmt: skip
+    # X and Y on their own host names (PORTAL_HOST set); the workflow takes a site or a home
     site_x = _site(homes["x"], HOST_X)
-    site_y = _site(homes["y"], HOST_Y)
+    _site(homes["y"], HOST_Y)
     editorial = {
         "main": ensure_workflow(main_site),
         "x": ensure_workflow(site_x),
-        "y": ensure_workflow(site_y),
+        "y": ensure_workflow(homes["y"]),
     }
     portals = Portals(main=main, x=homes["x"], y=homes["y"], editorial=editorial)
     people: list[tuple[str, Any, str, Callable[[Editorial], Any]]] = [
