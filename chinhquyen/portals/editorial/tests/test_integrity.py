@@ -193,3 +193,32 @@ def test_a_file_changed_on_disk_is_detected_and_restored_when_enabled(
             b"hacked" not in Path(document.file.path).read_bytes()
         )
         assert integrity_check.call()["findings"] == 0
+
+
+def test_the_html_hash_ignores_live_listings_and_the_csrf_token() -> None:
+    page = (
+        "<main><h1>Văn bản</h1><!-- integrity:live --><li>{}</li><!-- /integrity:live -->"
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}"></main>'
+    )
+    assert integrity.html_digest(page.format("QĐ 1", "a")) == integrity.html_digest(
+        page.format("QĐ 2", "b")
+    )
+    assert integrity.html_digest(page.format("x", "a")) != integrity.html_digest(
+        page.format("x", "a").replace("Văn bản", "Bị sửa")
+    )
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>x</p><script>alert(1)</script>",
+        '<script src="https://x.example/a.js"></script>',
+        '<img src="a.png" onerror="alert(1)">',
+        '<a href="javascript:alert(1)">x</a>',
+    ],
+)
+def test_scripts_in_a_public_page_are_problems(html: str, settings: Any) -> None:
+    assert integrity.script_problems(html)
+    assert not integrity.script_problems(
+        f'<script src="{settings.STATIC_URL}portals/p.js"></script>'
+    )
