@@ -39,7 +39,11 @@ def is_htmx(request: HttpRequest) -> bool:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    """The main portal's home when a portal is set up (chinhquyen.portals), else the landing
+    page."""
+    from chinhquyen.portals.views import serve_portal
+
+    return serve_portal(request, "") or render(request, "web/home.html")
 
 
 # --- Appointment calculator ---------------------------------------------------------------
