@@ -101,6 +101,12 @@ def load_floor(context: dict[str, Any]) -> dict[str, Any] | None:
     return load_demo_floor(context)
 
 
+def load_portals(context: dict[str, Any]) -> dict[str, Any] | None:
+    from chinhquyen.portals.demo import load_demo_portals
+
+    return load_demo_portals(context)
+
+
 DEMO_LOADERS: list[DemoLoader] = [
     load_orgs,
     load_demo_accounts,
@@ -114,4 +120,5 @@ DEMO_LOADERS: list[DemoLoader] = [
     load_tasks,
     load_feedback,
     load_floor,
+    load_portals,
 ]

@@ -651,7 +651,9 @@ class OutgoingDocument(models.Model):
     )
     # published on the portals (DOMAIN.md §12) by the issuing unit's clerk or leader; the
     # portals list it live while it is signed or sent (never once revoked, never if secret)
-    portal_public = models.BooleanField("công khai trên cổng thông tin", default=False)
+    portal_public = models.BooleanField(
+        "công khai trên cổng thông tin", default=False, db_default=False
+    )
     portal_public_at = models.DateTimeField("công khai lúc", null=True, blank=True)
     extracted_text = models.TextField(blank=True, editable=False)
     search_text = models.TextField(editable=False, default="")
