@@ -214,8 +214,24 @@ def _drop_welcome_page(root: Page) -> None:
             page.delete()
 
 
+def _ensure_roots() -> None:
+    """Wagtail's default locale, root page and root collection (made by its migrations; gone
+    after a database flush, e.g. between transactional tests)."""
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
 @transaction.atomic
 def ensure_main_portal(org: Organisation | None = None, user: Any = None) -> m.PortalHomePage:
+    _ensure_roots()
     home = m.PortalHomePage.objects.filter(kind=m.PortalKind.MAIN).first()
     org = org or province()
     if home is None:
