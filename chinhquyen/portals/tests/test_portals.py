@@ -343,3 +343,10 @@ def test_public_flag_is_set_by_the_issuing_unit_and_audited(tree: Any) -> None:
     draft = make_document(tree["justice"], "Dự thảo", number=32, public=False, status="draft")
     with pytest.raises(DomainError):
         services.outgoing_set_public(actor=clerk, document=draft, public=True)
+
+
+def test_csp_relaxations_apply_under_the_wagtail_admin_only(db: None) -> None:
+    admin = Client().get("/quan-tri-cong-thong-tin/")
+    assert "'unsafe-inline'" in admin["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in Client().get("/")["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in Client().get("/sitemap.xml")["Content-Security-Policy"]
