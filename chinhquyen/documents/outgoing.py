@@ -700,3 +700,40 @@ def outgoing_revoke(
             outgoing=document, actor=actor, reason=document.revoke_reason, at=when
         )
     return document
+
+
+# statuses in which an issued document can be (and stays) public on the portals
+PORTAL_STATUSES = (OutgoingStatus.SIGNED, OutgoingStatus.SENT)
+
+
+@transaction.atomic
+def outgoing_set_public(
+    *, actor: User, document: OutgoingDocument, public: bool, at: dt.datetime | None = None
+) -> OutgoingDocument:
+    """Publish an issued document on the portals (or withdraw it): the issuing unit's clerk or
+    leader; never a secret document; only once signed or sent. Audited (auditlog row and a
+    document event)."""
+    when = _now(at)
+    document = _lock_outgoing(document)
+    if not perms.can_revoke(actor, document):
+        raise _deny("Chỉ văn thư, lãnh đạo cơ quan ban hành được công khai văn bản.")
+    if public and document.status not in PORTAL_STATUSES:
+        raise DomainError("Chỉ công khai được văn bản đã ký số hoặc đã phát hành.")
+    if public and document.is_secret:
+        raise DomainError("Văn bản mật không được công khai trên cổng thông tin.")
+    if document.portal_public == public:
+        return document
+    document.portal_public = public
+    document.portal_public_at = when if public else None
+    with audit_actor(actor):
+        document.save(update_fields=["portal_public", "portal_public_at", "updated_at"])
+        record_event(
+            document=document,
+            action="portal_publish" if public else "portal_withdraw",
+            actor=actor,
+            from_status=document.status,
+            to_status=document.status,
+            note="Công khai trên cổng thông tin" if public else "Thôi công khai trên cổng",
+            at=when,
+        )
+    return document

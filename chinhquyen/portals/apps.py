@@ -7,6 +7,6 @@ class PortalsConfig(AppConfig):
     verbose_name = "Cổng thông tin điện tử"
 
     def ready(self) -> None:
-        from . import cache
+        from . import receivers
 
-        cache.connect()
+        receivers.connect()
