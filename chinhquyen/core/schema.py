@@ -109,3 +109,9 @@ class AutoSchema(SpectacularAutoSchema):
         if self.view.get_throttles():
             codes.add(429)
         return codes
+
+
+def api_paths_only(endpoints: list[Any], **_: Any) -> list[Any]:
+    """drf-spectacular preprocessing hook: the open API is what lives under ``/api/``; the
+    Wagtail admin's internal API (the portals' editing screens) is not part of it."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]

@@ -387,6 +387,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
+    "PREPROCESSING_HOOKS": ["chinhquyen.core.schema.api_paths_only"],
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "chinhquyen.orgs.models.OrganisationKind",
         "RoleEnum": "chinhquyen.accounts.models.Role",
