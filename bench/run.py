@@ -56,7 +56,6 @@ SCENARIOS = [
     "sign",
     "numbering",
     "workflow",
-    "portal",
 ]
 
 
@@ -782,25 +781,6 @@ class Suite:
             "GET /api/v1/reports/on-time/ (reports.selectors.on_time_report: two aggregates "
             "grouped by competent organisation and month) as the province's leader, the default "
             "12 months and the 36 months ending this month, 4 concurrent users",
-        ]
-        return result
-
-    def s_portal(self) -> Result:
-        """The main portal's home and a news page, anonymous (issue #14 item 6): served from the
-        portal page cache after the first request of each."""
-        requests = [
-            http_load.Request("GET", "/"),
-            http_load.Request("GET", "/tin-tuc/trien-khai-cai-cach-hanh-chinh-2026/"),
-        ]
-        load = self.load(requests=requests, connections=8, name="portal")
-        result = self.http_result(
-            "portal", "(p) Cổng thông tin: trang chủ và một tin bài, khách vãng lai", load, 8
-        )
-        result.target = "≥ 1,000 req/s with p95 ≤ 20 ms (issue #14)"
-        result.notes = [
-            "GET / and GET /tin-tuc/<demo news>/ without a session, 8 connections; the pages "
-            "come from the anonymous page cache (Redis) keyed per site and path, cleared on "
-            "publish"
         ]
         return result
 

@@ -101,12 +101,6 @@ def load_floor(context: dict[str, Any]) -> dict[str, Any] | None:
     return load_demo_floor(context)
 
 
-def load_portals(context: dict[str, Any]) -> dict[str, Any] | None:
-    from chinhquyen.portals.demo import load_demo_portals
-
-    return load_demo_portals(context)
-
-
 def load_portal_editors(context: dict[str, Any]) -> dict[str, Any]:
     """The portals' demo editors (after the portals: their workflows and groups)."""
     from chinhquyen.portals.editorial.demo import load_demo_editors
@@ -127,6 +121,5 @@ DEMO_LOADERS: list[DemoLoader] = [
     load_tasks,
     load_feedback,
     load_floor,
-    load_portals,
     load_portal_editors,  # last: after the portals
 ]

@@ -649,12 +649,6 @@ class OutgoingDocument(models.Model):
         on_delete=models.SET_NULL,
         related_name="replies",
     )
-    # published on the portals (DOMAIN.md §12) by the issuing unit's clerk or leader; the
-    # portals list it live while it is signed or sent (never once revoked, never if secret)
-    portal_public = models.BooleanField(
-        "công khai trên cổng thông tin", default=False, db_default=False
-    )
-    portal_public_at = models.DateTimeField("công khai lúc", null=True, blank=True)
     extracted_text = models.TextField(blank=True, editable=False)
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -680,9 +674,6 @@ class OutgoingDocument(models.Model):
             models.Index(fields=["organisation", "status"], name="documents_out_org_status"),
             models.Index(fields=["drafted_by", "status"], name="documents_out_drafter"),
             models.Index(fields=["-created_at", "-id"], name="documents_out_created_id"),
-            models.Index(
-                fields=["portal_public", "-issued_on", "-id"], name="documents_out_portal"
-            ),
         ]
 
     def __str__(self) -> str:

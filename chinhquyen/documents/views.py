@@ -603,9 +603,6 @@ def _outgoing_context(request: HttpRequest, document: OutgoingDocument) -> dict[
             or (status == OutgoingStatus.ISSUED and not document.is_electronic)
         ),
         "can_revoke": status == OutgoingStatus.SENT and perms.can_revoke(user, document),
-        "can_publish": status in (OutgoingStatus.SIGNED, OutgoingStatus.SENT)
-        and not document.is_secret
-        and perms.can_revoke(user, document),
         "is_clerk": is_clerk,
         "messages_out": selectors.recipient_statuses(document)
         if status in (OutgoingStatus.SENT, OutgoingStatus.REVOKED)
@@ -652,7 +649,6 @@ OUTGOING_ACTIONS = (
     "sign",
     "dispatch",
     "revoke",
-    "public",
     "take_back",
     "feedback",
 )
@@ -735,14 +731,6 @@ def outgoing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     actor=user, document=document, reason=form.cleaned_data["reason"]
                 )
                 done = "Đã thu hồi văn bản."
-        elif action == "public":
-            public = request.POST.get("public") == "1"
-            services.outgoing_set_public(actor=user, document=document, public=public)
-            done = (
-                "Đã công khai văn bản trên cổng thông tin."
-                if public
-                else "Đã thôi công khai văn bản trên cổng thông tin."
-            )
         elif action in ("take_back", "feedback"):
             message_id = int(request.POST.get("message") or 0)
             message = next((m for m in context["messages_out"] if m.pk == message_id), None)

@@ -13,12 +13,10 @@ URL layout (fixed; other apps and tools rely on it):
 * ``/cong/`` — the list of component portals; ``/cong/<slug>/...`` — a component portal (its
   home page is a child of the ``/cong/`` index page, so it is reachable under the main site's
   path prefix with no host set up; the demo uses this).
-* ``<slug>.<PORTAL_HOST>`` — the same component portal on its own host name when
-  ``CHINHQUYEN_PORTAL_HOST`` is set: each component home is then also the root page of its own
-  Wagtail ``Site`` (hostname ``<slug>.<PORTAL_HOST>``); the main portal's site has
-  ``PORTAL_HOST`` itself (``localhost`` when unset) and is the default site, so any other host
-  name (the demo's 127.0.0.1) gets the main portal. Page URLs are generated relative to the site
-  the request came in on.
+* ``<slug>.<PORTAL_HOST>`` — the same component portal on its own host name: each component
+  home is also the root page of its own Wagtail ``Site`` (hostname ``<slug>.<PORTAL_HOST>``,
+  settings ``CHINHQUYEN_PORTAL_HOST``); the main portal's site has ``PORTAL_HOST`` itself and is
+  the default site. Page URLs are generated relative to the site the request came in on.
 * ``/quan-tri-cong-thong-tin/`` — the Wagtail admin (editors); its CSP relaxations
   (settings ``CSP_PATH_OVERRIDES``) apply under this path only.
 * ``/cong-thong-tin/tai-lieu/<id>/<filename>`` — Wagtail documents (attachments, open data

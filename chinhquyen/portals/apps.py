@@ -7,6 +7,6 @@ class PortalsConfig(AppConfig):
     verbose_name = "Cổng thông tin điện tử"
 
     def ready(self) -> None:
-        from . import receivers
+        from . import cache
 
-        receivers.connect()
+        cache.connect()

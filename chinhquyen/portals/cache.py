@@ -1,6 +1,6 @@
 """The anonymous page cache of the portals: a rendered page is kept per site, path and query
 (Django's cache) and every publish, unpublish, move or deletion of a page clears them all at
-once by moving the generation number that every key carries (``receivers``)."""
+once by moving the generation number that every key carries."""
 
 from __future__ import annotations
 
@@ -42,3 +42,13 @@ def cacheable(request: HttpRequest) -> bool:
 def page_key(request: HttpRequest, site_id: int) -> str:
     where = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     return f"portals:page:{generation()}:{site_id}:{where}"
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete
+    from wagtail.models import Page
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+    for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
+        signal.connect(invalidate, dispatch_uid=f"portals-cache-{id(signal)}")
+    post_delete.connect(invalidate, sender=Page, dispatch_uid="portals-cache-delete")

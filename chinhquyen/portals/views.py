@@ -57,38 +57,3 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
     if response is None:
         raise Http404("Không tìm thấy trang yêu cầu.")
     return response
-
-
-SITEMAP_LIMIT = 50000
-
-
-def sitemap_xml(request: HttpRequest) -> HttpResponse:
-    """sitemap.xml of the request's site: every live public page (sitemaps.org schema)."""
-    from django.utils.xmlutils import SimplerXMLGenerator
-
-    site = portal_site(request)
-    if site is None:
-        raise Http404("Chưa có cổng thông tin.")
-    pages = (
-        site.root_page.get_descendants(inclusive=True)
-        .live()
-        .public()
-        .order_by("path")[:SITEMAP_LIMIT]
-    )
-    response = HttpResponse(content_type="application/xml; charset=utf-8")
-    xml = SimplerXMLGenerator(response, "utf-8")
-    xml.startDocument()
-    xml.startElement("urlset", {"xmlns": "http://www.sitemaps.org/schemas/sitemap/0.9"})  # type: ignore[arg-type]
-    for page in pages:
-        url = page.get_full_url(request)
-        if not url:
-            continue
-        xml.startElement("url", {})  # type: ignore[arg-type]
-        xml.addQuickElement("loc", url)
-        xml.addQuickElement(
-            "lastmod", f"{page.last_published_at or page.latest_revision_created_at:%Y-%m-%d}"
-        )
-        xml.endElement("url")
-    xml.endElement("urlset")
-    xml.endDocument()
-    return response

@@ -920,15 +920,7 @@ PAGES: dict[str, list[Case]] = {
             kwargs=lambda w: {"pk": w.pk("outgoing_x"), "action": "revoke"},
             body={"reason": "Ban hành nhầm."},
             acts=own("clerk", "leader"),
-        ),
-        # publishing on the portals (or withdrawing): the issuing unit's clerk and leader
-        P(
-            own("clerk", "leader", "unit_head", "specialist"),
-            method="POST",
-            kwargs=lambda w: {"pk": w.pk("outgoing_x"), "action": "public"},
-            body={"public": "0"},
-            acts=own("clerk", "leader"),
-        ),
+        )
     ],
     "documents:outgoing_file": [
         P(
@@ -1020,66 +1012,6 @@ PAGES: dict[str, list[Case]] = {
         ),
     ],
     # the Django admin (its per-model URLs are generated from ADMIN_MODELS below)
-    # portals (chinhquyen.portals): public pages are anonymous-readable; unpublished pages and
-    # documents not marked public are nobody's; the Wagtail admin has its own rule
-    "wagtail_serve": [
-        P(EVERYONE, kwargs={"path": ""}, shows={"news_pub": EVERYONE, "news_draft": NOBODY}),
-        P(
-            EVERYONE,
-            kwargs={"path": "tin-tuc/"},
-            shows={"news_pub": EVERYONE, "news_draft": NOBODY},
-        ),
-        P(
-            EVERYONE,
-            kwargs={"path": "tin-tuc/rss/"},
-            shows={"news_pub": EVERYONE, "news_draft": NOBODY},
-        ),
-        P(EVERYONE, kwargs={"path": "tin-tuc/mktinpub/"}),
-        P(NOBODY, kwargs={"path": "tin-tuc/mktinnhap/"}),
-        P(
-            EVERYONE,
-            kwargs={"path": "van-ban-cong-khai/"},
-            shows={"outgoing_x": EVERYONE, "outgoing_y": NOBODY},
-        ),
-        P(
-            EVERYONE,
-            kwargs=lambda w: {"path": f"van-ban-cong-khai/{w.pk('outgoing_x')}/"},
-            shows={"outgoing_x": EVERYONE},
-        ),
-        P(NOBODY, kwargs=lambda w: {"path": f"van-ban-cong-khai/{w.pk('outgoing_y')}/"}),
-        # the search (its box repeats the query, so the words are not markers)
-        P(
-            EVERYONE,
-            kwargs={"path": "tim-kiem/"},
-            query={"q": "tin"},
-            shows={"news_pub": EVERYONE, "news_draft": NOBODY},
-        ),
-    ],
-    "portals-sitemap": [P(EVERYONE, shows={"news_pub": EVERYONE, "news_draft": NOBODY})],
-    "wagtailimages_serve": [
-        P(
-            NOBODY,
-            kwargs={
-                "signature": "chu-ky-sai",
-                "image_id": 1,
-                "filter_spec": "original",
-                "filename": "anh.jpg",
-            },
-        )
-    ],
-    "wagtaildocs_serve": [
-        P(NOBODY, kwargs={"document_id": 999999, "document_filename": "khong-co.pdf"})
-    ],
-    "wagtaildocs_authenticate_with_password": [
-        P(NOBODY, kwargs={"restriction_id": 999999}),
-        P(
-            NOBODY,
-            method="POST",
-            fmt="form",
-            kwargs={"restriction_id": 999999},
-            body={"password": "x"},
-        ),
-    ],
     "admin:index": [P({ROOT_ADMIN})],
     # no sign-in form of its own (accounts/admin_site.py): the admin's staff go on to the admin,
     # everyone else to the site's sign-in (TOTP for officials), which counts as a refusal

@@ -245,7 +245,6 @@ def build_security_world() -> SecurityWorld:
         _feedback,
         _floor,
         _secops,
-        _portals,
     )
     for part in steps:
         started = time.perf_counter()
@@ -765,29 +764,3 @@ def _floor(sw: SecurityWorld) -> None:
     sw.objects["floor_rated_counter"] = counters[1]
     sw.objects["floor_served"] = served
     sw.objects["floor_ticket"] = floor.ticket_take(area=area)
-
-
-def _portals(sw: SecurityWorld) -> None:
-    """The main portal (chinhquyen.portals): a published and an unpublished news item, and X's
-    sent document marked public by X's clerk (Y's sent document stays unpublished)."""
-    import datetime as dt
-
-    from chinhquyen.documents import services as documents
-    from chinhquyen.portals import sites
-    from chinhquyen.portals.models import NewsIndexPage, NewsPage
-
-    home = sites.ensure_main_portal()
-    index = NewsIndexPage.objects.child_of(home).get()
-    for key, slug, live in (("news_pub", "mktinpub", True), ("news_draft", "mktinnhap", False)):
-        page = NewsPage(
-            title=f"Tin {slug}", slug=slug, date=dt.date(2026, 3, 2), summary=slug, body="<p></p>"
-        )
-        index.add_child(instance=page)
-        page.save_revision().publish()
-        if not live:
-            page.unpublish()
-        sw.objects[key] = page
-        sw.markers[key] = slug
-    documents.outgoing_set_public(
-        actor=sw.base.users["clerk"], document=sw.objects["outgoing_x"], public=True
-    )
