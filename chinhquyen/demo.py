@@ -101,13 +101,6 @@ def load_floor(context: dict[str, Any]) -> dict[str, Any] | None:
     return load_demo_floor(context)
 
 
-def load_portal_editors(context: dict[str, Any]) -> dict[str, Any]:
-    """The portals' demo editors (after the portals: their workflows and groups)."""
-    from chinhquyen.portals.editorial.demo import load_demo_editors
-
-    return load_demo_editors(context)
-
-
 DEMO_LOADERS: list[DemoLoader] = [
     load_orgs,
     load_demo_accounts,
@@ -121,5 +114,4 @@ DEMO_LOADERS: list[DemoLoader] = [
     load_tasks,
     load_feedback,
     load_floor,
-    load_portal_editors,  # last: after the portals
 ]

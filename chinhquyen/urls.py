@@ -2,14 +2,11 @@
 (``<app>/api/urls.py``), mounted here; the public API lives under /api/v1/."""
 
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.views.decorators.cache import cache_page
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
 
 from chinhquyen import health
-from chinhquyen.portals import views as portal_views
 
 admin.site.site_header = "Quản trị hệ thống Chính Quyền"
 admin.site.site_title = "Quản trị Chính Quyền"
@@ -58,10 +55,6 @@ urlpatterns = [
     path("thong-ke/", include("chinhquyen.stats.urls")),
     path("an-ninh/", include("chinhquyen.secops.urls")),
     path("quan-tri/", admin.site.urls),
-    # the portals (layout in chinhquyen/portals/__init__.py); their pages come last, below
-    path("quan-tri-cong-thong-tin/", include(wagtailadmin_urls)),
-    path("cong-thong-tin/tai-lieu/", include(wagtaildocs_urls)),
-    path("cong-thong-tin/", include("chinhquyen.portals.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
     # Generating the schema takes about a second of CPU and it only changes with the code: a
@@ -72,8 +65,6 @@ urlpatterns = [
         name="api-schema",
     ),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    # Wagtail's page serving (the portals' pages): the last pattern, every other URL wins
-    re_path(r"^(?P<path>(?:[\w\-]+/)*)$", portal_views.serve, name="wagtail_serve"),
 ]
 
 handler400 = "chinhquyen.web.views.bad_request"

@@ -30,7 +30,6 @@ class SecurityEventKind(models.TextChoices):
         "integrity_mismatch",
         "Tệp lưu trữ bị thay đổi hoặc mất (kiểm tra toàn vẹn)",
     )
-    PORTAL_INTEGRITY = "portal_integrity", "Trang cổng thông tin bị thay đổi ngoài quy trình"
 
 
 USERNAME_MAX_LENGTH = 150

@@ -35,23 +35,13 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
         policy = {**DEFAULT_CSP, **getattr(settings, "CSP_OVERRIDES", {})}
         self.csp = build_csp(policy)
-        # relaxations scoped to one path prefix (the Wagtail admin's, settings.CSP_PATH_OVERRIDES)
-        self.path_csp = [
-            (prefix, build_csp({**policy, **overrides}))
-            for prefix, overrides in getattr(settings, "CSP_PATH_OVERRIDES", {}).items()
-        ]
         self.permissions_policy = getattr(
             settings, "PERMISSIONS_POLICY", DEFAULT_PERMISSIONS_POLICY
         )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        csp = self.csp
-        for prefix, scoped in self.path_csp:
-            if request.path.startswith(prefix):
-                csp = scoped
-                break
-        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         return response
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,7 +41,6 @@ _EVENT_SEVERITY = {
     "privilege_changed": 5,
     "mass_export": 5,
     "integrity_mismatch": 2,  # critical: stored evidence changed
-    "portal_integrity": 2,  # critical: a public page changed outside the workflow
 }
 _ALERT_SEVERITY = {Severity.LOW: 5, Severity.MEDIUM: 4, Severity.HIGH: 3, Severity.CRITICAL: 2}
 
@@ -99,15 +97,7 @@ def _group_value(rule: AlertRule, event: SecurityEvent) -> str:
         return (event.username or "").lower()
     if rule.group_by == GroupBy.IP:
         return event.ip or ""
-    return _unit_path_of(event.user_id) or _system_unit_path(event)
-
-
-def _system_unit_path(event: SecurityEvent) -> str:
-    """A system's own event (no account: the portals' integrity check) names the unit it
-    concerns in its detail (``unit_path``); an account's event never does."""
-    if event.user_id is not None or not isinstance(event.detail, dict):
-        return ""
-    return str(event.detail.get("unit_path") or "")
+    return _unit_path_of(event.user_id)
 
 
 def _count(rule: AlertRule, event: SecurityEvent, value: str, since: dt.datetime) -> int:
@@ -118,7 +108,7 @@ def _count(rule: AlertRule, event: SecurityEvent, value: str, since: dt.datetime
         qs = qs.filter(ip=value)
     else:
         unit_users = Position.objects.active().filter(unit__path=value).values("user_id")
-        qs = qs.filter(Q(user_id__in=unit_users) | Q(user__isnull=True, detail__unit_path=value))
+        qs = qs.filter(user_id__in=unit_users)
     return qs.count()
 
 

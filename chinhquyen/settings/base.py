@@ -92,18 +92,6 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
-    # Wagtail, the portals' CMS (chinhquyen.portals; URL layout in its __init__)
-    "wagtail.contrib.routable_page",
-    "wagtail.sites",
-    "wagtail.users",
-    "wagtail.snippets",
-    "wagtail.documents",
-    "wagtail.images",
-    "wagtail.search",
-    "wagtail.admin",
-    "wagtail",
-    "modelcluster",
-    "taggit",
     # ours: shared kernel first, then domains
     "chinhquyen.core",
     "chinhquyen.orgs",
@@ -123,8 +111,6 @@ INSTALLED_APPS = [
     "chinhquyen.integration",
     "chinhquyen.stats",
     "chinhquyen.secops",
-    "chinhquyen.portals",
-    "chinhquyen.portals.editorial",
     "chinhquyen.web",
 ]
 
@@ -144,8 +130,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "chinhquyen.accounts.middleware.OfficialMFARequiredMiddleware",
-    # The Wagtail admin: officials whose session passed TOTP only (after the line above).
-    "chinhquyen.portals.editorial.middleware.WagtailAdminSecondFactorMiddleware",
     "chinhquyen.accounts.middleware.IdentityProviderErrorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # AxesMiddleware should be the last middleware.
@@ -512,59 +496,6 @@ if FEEDBACK_MAP_TILE_URL.startswith(("https://", "http://")):
     CSP_OVERRIDES["img-src"] = (
         f"'self' data: {_tiles_split(FEEDBACK_MAP_TILE_URL).scheme}://{_tile_host}"
     )
-
-# --- Portals (chinhquyen.portals, Wagtail; URL layout in chinhquyen/portals/__init__.py) -----
-WAGTAIL_SITE_NAME = env("CHINHQUYEN_PORTAL_NAME", f"Cổng thông tin điện tử tỉnh {PROVINCE_NAME}")
-WAGTAILADMIN_BASE_URL = SITE_URL.rstrip("/")
-# The province's portal host name (e.g. "ninhbinh.gov.vn"): the main portal is served on it and
-# each component portal on "<slug>.<host>"; empty (the demo): the default host only, component
-# portals under /cong/<slug>/ (always reachable there too). Add the hosts to ALLOWED_HOSTS.
-PORTAL_HOST = env("CHINHQUYEN_PORTAL_HOST", "")
-# Seconds an anonymous portal page stays cached (publishing clears it at once); live listings
-# (documents, procedures, calendar) are at most this old for anonymous visitors.
-PORTAL_CACHE_SECONDS = int(env("CHINHQUYEN_PORTAL_CACHE_SECONDS", "60"))
-WAGTAIL_I18N_ENABLED = False
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAIL_ALLOW_UNICODE_SLUGS = False
-WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "json", "docx", "xlsx", "odt", "ods"]
-WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []  # every document is served as an attachment
-WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
-# Wagtail's admin has inline scripts (inline panels, date pickers) and inline styles, and shows
-# previews in a same-origin frame: its relaxations apply under its own path only.
-PORTAL_ADMIN_PATH = "/quan-tri-cong-thong-tin/"
-CSP_PATH_OVERRIDES: dict[str, dict[str, str]] = {
-    PORTAL_ADMIN_PATH: {
-        "script-src": "'self' 'unsafe-inline'",
-        "style-src": "'self' 'unsafe-inline'",
-        "img-src": "'self' data: blob:",
-        "frame-ancestors": "'self'",
-    }
-}
-
-# --- Portals: editorial workflow and anti-defacement (chinhquyen.portals.editorial) --------
-# Wagtail's own sign-in and password pages are never used: the site's sign-in asks for TOTP.
-WAGTAILADMIN_LOGIN_URL = "account_login"
-WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
-WAGTAIL_PASSWORD_RESET_ENABLED = False
-WAGTAILUSERS_PASSWORD_ENABLED = False
-# Uploads checked like every other upload of the platform; images need their alt text.
-WAGTAILIMAGES_IMAGE_FORM_BASE = "chinhquyen.portals.editorial.uploads.CheckedImageForm"
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "chinhquyen.portals.editorial.uploads.CheckedDocumentForm"
-# An edit after a step was approved goes through the steps again.
-WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
-# Anti-defacement: a page changed outside the workflow is published again from its approved
-# revision (and changed files written back) when the province turns this on.
-PORTAL_INTEGRITY_RESTORE = env_bool("CHINHQUYEN_PORTAL_INTEGRITY_RESTORE", False)
-PORTAL_INTEGRITY_MINUTES = int(env("CHINHQUYEN_PORTAL_INTEGRITY_MINUTES", "5"))
-PORTAL_INTEGRITY_DIR = Path(
-    env("CHINHQUYEN_PORTAL_INTEGRITY_DIR", str(VAR_DIR / "portal-integrity"))
-)
 
 # --- Retention of logs and results (days) --------------------------------------------------
 SECURITY_EVENT_RETENTION_DAYS = int(env("SECURITY_EVENT_RETENTION_DAYS", "365"))

@@ -39,11 +39,7 @@ def is_htmx(request: HttpRequest) -> bool:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The main portal's home when a portal is set up (chinhquyen.portals), else the landing
-    page."""
-    from chinhquyen.portals.views import serve_portal
-
-    return serve_portal(request, "") or render(request, "web/home.html")
+    return render(request, "web/home.html")
 
 
 # --- Appointment calculator ---------------------------------------------------------------
