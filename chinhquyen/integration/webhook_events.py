@@ -112,7 +112,11 @@ def _document_data(document: IncomingDocument | OutgoingDocument) -> dict[str, A
 
 
 def on_document_event(event: DocumentEvent) -> None:
-    if event.incoming_id is not None and event.action in INCOMING_RECEIVED_ACTIONS:
+    if (
+        event.incoming_id is not None
+        and event.action in INCOMING_RECEIVED_ACTIONS
+        and webhooks.wanted("document.received")  # no query at all when nobody listens
+    ):
         incoming = IncomingDocument.objects.select_related("organisation", "document_type").get(
             pk=event.incoming_id
         )
@@ -125,7 +129,11 @@ def on_document_event(event: DocumentEvent) -> None:
             data=lambda: _document_data(incoming),
             at=event.at,
         )
-    elif event.outgoing_id is not None and event.to_status == OutgoingStatus.SENT:
+    elif (
+        event.outgoing_id is not None
+        and event.to_status == OutgoingStatus.SENT
+        and webhooks.wanted("document.issued")
+    ):
         outgoing = OutgoingDocument.objects.select_related("organisation", "document_type").get(
             pk=event.outgoing_id
         )
@@ -148,6 +156,8 @@ def on_feedback_event(sender: Any, instance: Any, created: bool, **_: Any) -> No
 
     if not created or instance.to_status != Status.ANSWERED:
         return
+    if not webhooks.wanted("feedback.answered"):
+        return
     item = FeedbackItem.objects.select_related("unit").get(pk=instance.item_id)
     webhooks.emit(
         "feedback.answered",
@@ -166,7 +176,7 @@ def announce_overdue_tasks(*, today: dt.date | None = None, limit: int = 5000) -
     task and due date: a task whose deadline was extended is announced again when late)."""
     from chinhquyen.tasks.models import OPEN_STATUSES, Task
 
-    if not any("task.overdue" in t.event_types for t in webhooks.targets()):
+    if not webhooks.wanted("task.overdue"):
         return 0
     today = today or timezone.localdate()
     queued = 0

@@ -181,6 +181,11 @@ def targets() -> list[Target]:
     return _targets[1]
 
 
+def wanted(event_type: str) -> bool:
+    """Whether any active endpoint takes ``event_type`` (callers skip building the event)."""
+    return any(event_type in t.event_types for t in targets())
+
+
 def forget_targets(**_: Any) -> None:
     global _targets
     _targets = None
